@@ -1,0 +1,54 @@
+"""Orchestrate a build: load, render every output in memory, then write them all.
+
+Nothing is written until every requested output of every meeting has been
+produced, so invalid input or a failed render leaves earlier outputs intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .load import MeetingRecord, Project
+from .output import write_atomic
+from .render import RenderOptions, builtin_templates, make_environment, render_book
+
+Format = Literal["html", "pdf", "all"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and where."""
+
+    out_dir: Path = Path("build")
+    format: Format = "all"
+    render: RenderOptions = RenderOptions()
+    template_dir: Path | None = None
+
+
+def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
+    return out_dir / record.id
+
+
+def build_project(project: Project, options: BuildOptions,
+                  meetings: Sequence[MeetingRecord] | None = None) -> list[Path]:
+    """Build the books of ``meetings`` (default: all in the project); return the paths written."""
+    env = make_environment(options.template_dir)
+    pending: list[tuple[Path, bytes]] = []
+    for record in meetings if meetings is not None else project.meetings:
+        folder = output_folder(options.out_dir, record)
+        html = render_book(record, env, options.render)
+        if options.format in ("html", "all"):
+            pending.append((folder / "book.html", html.encode("utf-8")))
+        if options.format in ("pdf", "all"):
+            from .pdf import render_pdf
+
+            allowed = [project.root / "people", record.folder,
+                       options.template_dir or builtin_templates()]
+            pending.append((folder / "book.pdf", render_pdf(html, base_dir=record.folder,
+                                                            allowed=allowed)))
+    for path, data in pending:
+        write_atomic(path, data)
+    return [path for path, _ in pending]

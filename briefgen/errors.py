@@ -1,0 +1,81 @@
+"""Exceptions and located problems.
+
+Every failure a user can cause is a :class:`BriefgenError`; the CLI turns
+them into messages and exit code 1.  Anything else is a bug in briefgen and is
+allowed to show a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, at a place in a file.
+
+    ``line`` and ``col`` are 1-based; 0 means "the whole file".
+    """
+
+    file: Path
+    line: int
+    col: int
+    message: str
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def format(self, relative_to: Path | None = None) -> str:
+        """Render as ``file:line:col: error: message (hint)``, the compiler convention."""
+        text = f"{display_path(self.file, relative_to)}:{self.line}:{self.col}: "
+        text += f"{self.severity}: {self.message}"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+def display_path(path: Path, relative_to: Path | None = None) -> str:
+    """Show ``path`` relative to the working directory when it is below it."""
+    base = relative_to or Path.cwd()
+    try:
+        return Path(os.path.relpath(path, base)).as_posix() if _is_below(path, base) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _is_below(path: Path, base: Path) -> bool:
+    try:
+        path.resolve().relative_to(base.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Sort by file, line and column, dropping exact duplicates."""
+    return sorted(set(problems), key=lambda p: (str(p.file), p.line, p.col, p.message))
+
+
+class BriefgenError(Exception):
+    """Root of every error caused by input or environment rather than a bug."""
+
+
+class ValidationFailed(BriefgenError):
+    """The input data has one or more problems; all of them are in ``problems``."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sort_problems(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the input")
+
+
+class RenderError(BriefgenError):
+    """A template or the PDF engine could not produce a correct output."""
+
+
+class OutputError(BriefgenError):
+    """An output file could not be written."""

@@ -1,0 +1,85 @@
+"""HTML → PDF with WeasyPrint: the only module that imports it.
+
+WeasyPrint's default fetcher reads any ``file://`` path and any ``http(s)``
+URL, and only logs a warning when a resource is missing.  Here fetching is
+limited to ``data:`` URLs and regular files inside the allowed folders, and
+every warning WeasyPrint logs fails the build: a book with a missing image or
+an unloadable font is a wrong book.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .errors import RenderError
+
+
+class ForbiddenResource(FatalURLFetchingError):
+    """The document referred to something outside what a build may read."""
+
+
+class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
+    """Serve ``data:`` URLs and regular files inside ``allowed``; refuse everything else."""
+
+    def __init__(self, allowed: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=True)
+        self._allowed = [folder.resolve() for folder in allowed]
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if any(path.is_relative_to(folder) for folder in self._allowed) and path.is_file():
+                return URLFetcherResponse(url, body=path.read_bytes())
+            raise ForbiddenResource(f"refused to read '{path}': only files inside "
+                                    f"the project's asset folders may be used")
+        raise ForbiddenResource(f"refused to fetch '{url}': a build never uses the network")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _capture_warnings() -> Iterator[_Collect]:
+    handler = _Collect()
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def render_pdf(html: str, *, base_dir: Path, allowed: Sequence[Path]) -> bytes:
+    """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`."""
+    fetcher = SandboxedFetcher(allowed)
+    with _capture_warnings() as captured:
+        try:
+            document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
+                                       url_fetcher=fetcher)
+            pdf = document.write_pdf()
+        except FatalURLFetchingError as exc:
+            cause = exc.__cause__ or exc
+            raise RenderError(f"PDF build stopped: {cause}") from exc
+    if captured.messages:
+        raise RenderError("PDF build reported problems:\n  " + "\n  ".join(captured.messages))
+    assert isinstance(pdf, bytes)
+    return pdf

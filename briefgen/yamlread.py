@@ -1,0 +1,233 @@
+"""Read YAML text into plain data, keeping the line and column of every node.
+
+Users' YAML is untrusted and hand-edited, so this reader is stricter than
+YAML itself: every scalar stays a string (``NO``, ``010``, ``14:00`` and
+``2017-09-28`` arrive as text; the schema parses them), duplicate keys,
+anchors, aliases, merge keys and explicit tags are errors, and so are git
+conflict markers left in the text.  Only PyYAML's safe scanner and parser
+are used; nothing is ever constructed from a tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problem
+
+#: A path into the data: mapping keys and sequence indices from the top.
+DataPath = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 20
+_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?:\s|$)", re.MULTILINE)
+
+
+@dataclass
+class YamlDocument:
+    """One YAML file as plain data plus where each key and value came from."""
+
+    path: Path
+    data: Any
+    value_positions: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: DataPath, *, of_key: bool = False) -> tuple[int, int]:
+        """Line and column of the node at ``path``, or of its nearest known ancestor.
+
+        With ``of_key`` the position of the mapping key naming the node is
+        preferred (where an unknown key should be reported).
+        """
+        if of_key and path in self.key_positions:
+            return self.key_positions[path]
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            if prefix in self.value_positions:
+                return self.value_positions[prefix]
+        return (1, 1)
+
+    def problem(self, path: DataPath, message: str, hint: str | None = None, *,
+                of_key: bool = False) -> Problem:
+        """A problem located at the node at ``path``."""
+        line, col = self.position(path, of_key=of_key)
+        return Problem(self.path, line, col, message, hint)
+
+
+class YamlReadError(Exception):
+    """The file could not be read as YAML; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems))
+
+
+class _StrictComposer(yaml.SafeLoader):
+    """A loader used only to compose nodes; it records anchors, aliases and tags."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        super().__init__(text)
+        self.briefgen_path = path
+        self.briefgen_problems: list[Problem] = []
+
+    def _note(self, mark: yaml.Mark, message: str, hint: str | None = None) -> None:
+        self.briefgen_problems.append(
+            Problem(self.briefgen_path, mark.line + 1, mark.column + 1, message, hint)
+        )
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            self.get_event()
+            self._note(event.start_mark, f"alias '*{event.anchor}' is not allowed",
+                       "write the value out in full instead of referring to an anchor")
+            return ScalarNode("tag:yaml.org,2002:str", "", event.start_mark, event.end_mark)
+        if isinstance(event, ScalarEvent | CollectionStartEvent):
+            if event.anchor is not None:
+                self._note(event.start_mark, f"anchor '&{event.anchor}' is not allowed",
+                           "write each value out in full; anchors and aliases hide what is repeated")
+                event.anchor = None
+            if event.tag not in (None, "!"):
+                self._note(event.start_mark, f"YAML tag '{event.tag}' is not allowed",
+                           "remove the tag; values are plain text")
+                event.tag = None
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Read and check one YAML file whose top level must be a mapping.
+
+    Raises :class:`YamlReadError` with every problem found in the file.
+    """
+    raw = path.read_bytes()
+    return parse_yaml(raw, path)
+
+
+def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
+    """Parse YAML bytes (see :func:`read_yaml`); ``path`` is only used in messages."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlReadError([Problem(path, 1, 1, f"file is {len(raw):,} bytes, more than the "
+                                     f"limit of {MAX_FILE_BYTES:,}",
+                                     "split the content or shorten it")])
+    text = _decode(raw, path)
+    if not text.strip():
+        raise YamlReadError([Problem(path, 1, 1, "file is empty",
+                                     "add content or delete the file")])
+    problems = _conflict_markers(text, path) + _tab_indentation(text, path)
+    if problems:
+        raise YamlReadError(problems)
+
+    composer = _StrictComposer(text, path)
+    try:
+        node = composer.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        raise YamlReadError([Problem(path, line, col, message, _syntax_hint(exc))]) from exc
+    except yaml.YAMLError as exc:
+        raise YamlReadError([Problem(path, 1, 1, f"invalid YAML: {exc}")]) from exc
+    finally:
+        composer.dispose()
+
+    document = YamlDocument(path=path, data=None)
+    problems = list(composer.briefgen_problems)
+    if node is None:
+        raise YamlReadError([Problem(path, 1, 1, "file is empty", "add content or delete the file")])
+    document.data = _to_data(node, (), document, problems, depth=0)
+    if not isinstance(node, MappingNode):
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        problems.append(Problem(path, line, col, "the top level must be a mapping of keys to values",
+                                "start the file with 'key: value' lines"))
+    if problems:
+        raise YamlReadError(problems)
+    return document
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlReadError([Problem(path, line, col,
+                                     f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+                                     "save the file as UTF-8")]) from exc
+
+
+def _conflict_markers(text: str, path: Path) -> list[Problem]:
+    problems = []
+    for match in _CONFLICT_MARKER.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        problems.append(Problem(path, line, 1, f"git merge-conflict marker '{match.group(1)}'",
+                                "resolve the merge conflict and remove the marker lines"))
+    return problems
+
+
+def _tab_indentation(text: str, path: Path) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            col = len(line) - len(stripped) + 1
+            problems.append(Problem(path, number, col, "tab character used for indentation",
+                                    "indent with spaces"))
+    return problems
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
+    problem = exc.problem or ""
+    if "mapping values are not allowed" in problem:
+        return "put quotes around a value that contains ': '"
+    if "could not find expected ':'" in problem:
+        return "each line in a mapping needs 'key: value'"
+    if "expected a single document" in problem:
+        return "keep one YAML document per file (remove the extra '---')"
+    return None
+
+
+def _to_data(node: Node, path: DataPath, document: YamlDocument, problems: list[Problem],
+             depth: int) -> Any:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    document.value_positions[path] = (line, col)
+    if depth > MAX_DEPTH:
+        problems.append(Problem(document.path, line, col,
+                                f"nesting is deeper than {MAX_DEPTH} levels",
+                                "flatten the structure"))
+        return None
+    if isinstance(node, ScalarNode):
+        if node.style is None and node.value == "":
+            return None
+        return str(node.value)
+    if isinstance(node, SequenceNode):
+        return [_to_data(item, (*path, index), document, problems, depth + 1)
+                for index, item in enumerate(node.value)]
+    assert isinstance(node, MappingNode)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if not isinstance(key_node, ScalarNode):
+            problems.append(Problem(document.path, key_line, key_col,
+                                    "a mapping key must be plain text"))
+            continue
+        key = str(key_node.value)
+        if key == "<<" and key_node.style is None:
+            problems.append(Problem(document.path, key_line, key_col,
+                                    "merge key '<<' is not allowed",
+                                    "write the merged keys out in full"))
+            continue
+        if key in result:
+            first_line, _ = document.key_positions[(*path, key)]
+            problems.append(Problem(document.path, key_line, key_col,
+                                    f"duplicate key '{key}' (first defined on line {first_line})",
+                                    "remove one of the two"))
+            continue
+        document.key_positions[(*path, key)] = (key_line, key_col)
+        result[key] = _to_data(value_node, (*path, key), document, problems, depth + 1)
+    return result
