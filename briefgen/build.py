@@ -7,7 +7,7 @@ produced, so invalid input or a failed render leaves earlier outputs intact.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +24,7 @@ class BuildOptions:
 
     out_dir: Path = Path("build")
     format: Format = "all"
-    render: RenderOptions = RenderOptions()
+    render: RenderOptions = field(default_factory=RenderOptions)
     template_dir: Path | None = None
 
 
@@ -32,8 +32,9 @@ def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
     return out_dir / record.id
 
 
-def build_project(project: Project, options: BuildOptions,
-                  meetings: Sequence[MeetingRecord] | None = None) -> list[Path]:
+def build_project(
+    project: Project, options: BuildOptions, meetings: Sequence[MeetingRecord] | None = None
+) -> list[Path]:
     """Build the books of ``meetings`` (default: all in the project); return the paths written."""
     env = make_environment(options.template_dir)
     pending: list[tuple[Path, bytes]] = []
@@ -45,10 +46,14 @@ def build_project(project: Project, options: BuildOptions,
         if options.format in ("pdf", "all"):
             from .pdf import render_pdf
 
-            allowed = [project.root / "people", record.folder,
-                       options.template_dir or builtin_templates()]
-            pending.append((folder / "book.pdf", render_pdf(html, base_dir=record.folder,
-                                                            allowed=allowed)))
+            allowed = [
+                project.root / "people",
+                record.folder,
+                options.template_dir or builtin_templates(),
+            ]
+            pending.append(
+                (folder / "book.pdf", render_pdf(html, base_dir=record.folder, allowed=allowed))
+            )
     for path, data in pending:
         write_atomic(path, data)
     return [path for path, _ in pending]

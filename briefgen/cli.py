@@ -79,11 +79,22 @@ def check(path: Path | None) -> None:
 
 @main.command()
 @click.argument("meetings", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "all"]), default="all",
-              show_default=True, help="Which outputs to write.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("build"), show_default=True,
-              help="Output folder; each meeting goes to OUT/<meeting-id>/.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "all"]),
+    default="all",
+    show_default=True,
+    help="Which outputs to write.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; each meeting goes to OUT/<meeting-id>/.",
+)
 @click.option("--family-caps", is_flag=True, help="Print family names in capitals.")
 @handle_user_errors
 def build(meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool) -> None:
@@ -104,8 +115,11 @@ def build(meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool
             groups[root] = None
         else:
             groups.setdefault(root, []).extend(folders)  # type: ignore[union-attr]
-    options = BuildOptions(out_dir=out_dir, format=fmt,  # type: ignore[arg-type]
-                           render=RenderOptions(family_caps=family_caps))
+    options = BuildOptions(
+        out_dir=out_dir,
+        format=fmt,  # type: ignore[arg-type]
+        render=RenderOptions(family_caps=family_caps),
+    )
     projects = [load_project(root, folders, all_people=False) for root, folders in groups.items()]
     written: list[Path] = []
     for project in projects:

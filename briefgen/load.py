@@ -128,8 +128,9 @@ def meeting_folders(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob(f"*/{MEETING_FILE}"))
 
 
-def load_project(root: Path, meetings: Sequence[Path] | None = None, *,
-                 all_people: bool = True) -> Project:
+def load_project(
+    root: Path, meetings: Sequence[Path] | None = None, *, all_people: bool = True
+) -> Project:
     """Load and validate a data root.
 
     ``meetings`` restricts the meetings loaded (default: all below ``root``);
@@ -152,8 +153,12 @@ def load_project(root: Path, meetings: Sequence[Path] | None = None, *,
             collector.problems.extend(problems)
     if collector.problems:
         raise ValidationFailed(collector.problems)
-    return Project(root=root, people={k: v for k, v in people.items() if v is not None},
-                   meetings=records, warnings=sort_problems(warnings))
+    return Project(
+        root=root,
+        people={k: v for k, v in people.items() if v is not None},
+        meetings=records,
+        warnings=sort_problems(warnings),
+    )
 
 
 def _load_people(folder: Path) -> tuple[dict[str, PersonRecord | None], dict[str, list[Problem]]]:
@@ -164,8 +169,15 @@ def _load_people(folder: Path) -> tuple[dict[str, PersonRecord | None], dict[str
         person_id = path.stem
         own = _Collector()
         if not _ID_RE.match(person_id):
-            own.problems.append(Problem(path, 0, 0, f"'{person_id}' is not a valid person id",
-                                        "rename the file using lowercase letters, digits and '-'"))
+            own.problems.append(
+                Problem(
+                    path,
+                    0,
+                    0,
+                    f"'{person_id}' is not a valid person id",
+                    "rename the file using lowercase letters, digits and '-'",
+                )
+            )
         document = own.read(path)
         person = None
         if document is not None:
@@ -174,40 +186,68 @@ def _load_people(folder: Path) -> tuple[dict[str, PersonRecord | None], dict[str
         photo = None
         if person is not None and person.photo is not None and document is not None:
             photo = _check_photo(folder, person.photo, document, own.problems)
-        people[person_id] = (PersonRecord(person_id, path, person, photo)
-                             if person is not None and not own.problems else None)
+        people[person_id] = (
+            PersonRecord(person_id, path, person, photo)
+            if person is not None and not own.problems
+            else None
+        )
         problems[person_id] = own.problems
     return people, problems
 
 
-def _check_photo(folder: Path, photo: str, document: YamlDocument,
-                 problems: list[Problem]) -> Path | None:
+def _check_photo(
+    folder: Path, photo: str, document: YamlDocument, problems: list[Problem]
+) -> Path | None:
     where = ("photo",)
     if Path(photo).is_absolute():
-        problems.append(document.problem(where, f"photo path '{photo}' is absolute",
-                                         "give it relative to the people/ folder"))
+        problems.append(
+            document.problem(
+                where, f"photo path '{photo}' is absolute", "give it relative to the people/ folder"
+            )
+        )
         return None
     base = folder.resolve()
     target = (folder / photo).resolve()
     if not target.is_relative_to(base):
-        problems.append(document.problem(where, f"photo '{photo}' is outside the people/ folder",
-                                         "keep photos under people/, e.g. people/photos/"))
+        problems.append(
+            document.problem(
+                where,
+                f"photo '{photo}' is outside the people/ folder",
+                "keep photos under people/, e.g. people/photos/",
+            )
+        )
         return None
     if not target.is_file():
-        problems.append(document.problem(where, f"photo '{photo}' does not exist",
-                                         "check the path, relative to the people/ folder"))
+        problems.append(
+            document.problem(
+                where,
+                f"photo '{photo}' does not exist",
+                "check the path, relative to the people/ folder",
+            )
+        )
         return None
     return target
 
 
-def _load_meeting(folder: Path, people: dict[str, PersonRecord | None], collector: _Collector,
-                  warnings: list[Problem], used: set[str]) -> MeetingRecord | None:
+def _load_meeting(
+    folder: Path,
+    people: dict[str, PersonRecord | None],
+    collector: _Collector,
+    warnings: list[Problem],
+    used: set[str],
+) -> MeetingRecord | None:
     source = folder / MEETING_FILE
     meeting_id = folder.name
     if not _ID_RE.match(meeting_id):
-        collector.problems.append(Problem(source, 0, 0, f"'{meeting_id}' is not a valid meeting id",
-                                          "rename the folder using lowercase letters, digits "
-                                          "and '-', e.g. 2017-09-28-ankara"))
+        collector.problems.append(
+            Problem(
+                source,
+                0,
+                0,
+                f"'{meeting_id}' is not a valid meeting id",
+                "rename the folder using lowercase letters, digits and '-', e.g. 2017-09-28-ankara",
+            )
+        )
     document = collector.read(source)
     if document is None:
         return None
@@ -221,19 +261,33 @@ def _load_meeting(folder: Path, people: dict[str, PersonRecord | None], collecto
     seen: set[str] = set()
     for index, delegation_id in enumerate(listed):
         if delegation_id in seen:
-            collector.problems.append(document.problem(
-                ("delegations", index), f"delegation '{delegation_id}' is listed twice"))
+            collector.problems.append(
+                document.problem(
+                    ("delegations", index), f"delegation '{delegation_id}' is listed twice"
+                )
+            )
         seen.add(delegation_id)
     for key in ("host", "perspective"):
         value = getattr(meeting, key)
         if value is not None and value not in listed:
-            collector.problems.append(document.problem(
-                (key,), f"{key} '{value}' is not one of the delegations", _suggest(value, listed)))
+            collector.problems.append(
+                document.problem(
+                    (key,),
+                    f"{key} '{value}' is not one of the delegations",
+                    _suggest(value, listed),
+                )
+            )
     for extra in sorted(set(p.stem for p in folder.glob("*.yaml")) - {"meeting", *listed}):
-        warnings.append(Problem(folder / f"{extra}.yaml", 0, 0,
-                                "this file is not listed under 'delegations' in meeting.yaml "
-                                "and is ignored", "add it to the list or delete it",
-                                severity="warning"))
+        warnings.append(
+            Problem(
+                folder / f"{extra}.yaml",
+                0,
+                0,
+                "this file is not listed under 'delegations' in meeting.yaml and is ignored",
+                "add it to the list or delete it",
+                severity="warning",
+            )
+        )
 
     delegations: list[DelegationRecord] = []
     placed: dict[str, str] = {}
@@ -241,13 +295,17 @@ def _load_meeting(folder: Path, people: dict[str, PersonRecord | None], collecto
         path = folder / f"{delegation_id}.yaml"
         if not path.is_file():
             available = [p.stem for p in folder.glob("*.yaml") if p.stem != "meeting"]
-            collector.problems.append(document.problem(
-                ("delegations", listed.index(delegation_id)),
-                f"delegation '{delegation_id}' has no file {delegation_id}.yaml in this folder",
-                _suggest(delegation_id, available) or f"create {delegation_id}.yaml"))
+            collector.problems.append(
+                document.problem(
+                    ("delegations", listed.index(delegation_id)),
+                    f"delegation '{delegation_id}' has no file {delegation_id}.yaml in this folder",
+                    _suggest(delegation_id, available) or f"create {delegation_id}.yaml",
+                )
+            )
             continue
-        record = _load_delegation(path, meeting.host == delegation_id, people, collector,
-                                  placed, used)
+        record = _load_delegation(
+            path, meeting.host == delegation_id, people, collector, placed, used
+        )
         if record is not None:
             delegations.append(record)
     if len(collector.problems) > before or len(delegations) != len(set(listed)):
@@ -256,46 +314,62 @@ def _load_meeting(folder: Path, people: dict[str, PersonRecord | None], collecto
     return MeetingRecord(meeting_id, folder, source, meeting, tuple(delegations))
 
 
-def _load_delegation(path: Path, is_host: bool, people: dict[str, PersonRecord | None],
-                     collector: _Collector, placed: dict[str, str],
-                     used: set[str]) -> DelegationRecord | None:
+def _load_delegation(
+    path: Path,
+    is_host: bool,
+    people: dict[str, PersonRecord | None],
+    collector: _Collector,
+    placed: dict[str, str],
+    used: set[str],
+) -> DelegationRecord | None:
     document = collector.read(path)
     if document is None:
         return None
     delegation, errors = validate_document(document, Delegation)
     collector.problems.extend(errors)
-    if delegation is None:
-        return None
-    ok = True
-    resolved: list[tuple[Member, PersonRecord]] = []
-    for index, member in enumerate(delegation.members):
+    raw_members = document.data.get("members") if isinstance(document.data, dict) else None
+    ok = delegation is not None
+    for index, raw in enumerate(raw_members if isinstance(raw_members, list) else []):
+        person_id = raw.get("person") if isinstance(raw, dict) else None
+        if not isinstance(person_id, str):
+            continue
         where = ("members", index, "person")
-        used.add(member.person)
-        if member.person in placed:
-            collector.problems.append(document.problem(
-                where, f"'{member.person}' is already a member of {placed[member.person]}",
-                "list each person once per meeting"))
+        used.add(person_id)
+        if person_id in placed:
+            collector.problems.append(
+                document.problem(
+                    where,
+                    f"'{person_id}' is already a member of {placed[person_id]}",
+                    "list each person once per meeting",
+                )
+            )
             ok = False
             continue
-        placed[member.person] = f"delegation '{path.stem}'"
-        if member.person not in people:
-            collector.problems.append(document.problem(
-                where, f"unknown person '{member.person}': there is no people/"
-                f"{member.person}.yaml", _suggest(member.person, people)))
+        placed[person_id] = f"delegation '{path.stem}'"
+        if person_id not in people:
+            collector.problems.append(
+                document.problem(
+                    where,
+                    f"unknown person '{person_id}': there is no people/{person_id}.yaml",
+                    _suggest(person_id, people),
+                )
+            )
             ok = False
-            continue
-        record = people[member.person]
-        if record is None:
+        elif people[person_id] is None:
             ok = False
-            continue
-        resolved.append((member, record))
-    if not ok:
+    if not ok or delegation is None:
         return None
+    resolved: list[tuple[Member, PersonRecord]] = []
+    for member in delegation.members:
+        record = people[member.person]
+        assert record is not None
+        resolved.append((member, record))
     seated = [(m, r) for m, r in resolved if not m.support]
     support = [(m, r) for m, r in resolved if m.support]
     order = order_by_precedence([m.precedence for m, _ in seated])
-    members = tuple(Attendee(seated[i][1], seated[i][0], rank)
-                    for rank, i in enumerate(order, start=1))
+    members = tuple(
+        Attendee(seated[i][1], seated[i][0], rank) for rank, i in enumerate(order, start=1)
+    )
     staff = tuple(Attendee(r, m, len(members) + n) for n, (m, r) in enumerate(support, start=1))
     return DelegationRecord(path.stem, path, delegation, members, staff, is_host)
 

@@ -44,7 +44,8 @@ def _parse_date(value: Any) -> Any:
             except ValueError:
                 pass
         raise PydanticCustomError(
-            "briefgen_date", "'{value}' is not a valid date: write it as YYYY-MM-DD, e.g. 2017-09-28",
+            "briefgen_date",
+            "'{value}' is not a valid date: write it as YYYY-MM-DD, e.g. 2017-09-28",
             {"value": value},
         )
     return value
@@ -58,8 +59,9 @@ def _parse_time(value: Any) -> Any:
         if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
             return time(int(match.group(1)), int(match.group(2)))
         raise PydanticCustomError(
-            "briefgen_time", "'{value}' is not a valid time: write it as HH:MM on the 24-hour clock, "
-            "e.g. 14:30", {"value": value},
+            "briefgen_time",
+            "'{value}' is not a valid time: write it as HH:MM on the 24-hour clock, e.g. 14:30",
+            {"value": value},
         )
     return value
 
@@ -92,8 +94,12 @@ def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes known to the CLDR data shipped with Babel."""
     from babel import Locale
 
-    return frozenset(code for code in Locale("en").territories if len(code) == 2
-                     and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO"})
+    codes = (str(code) for code in Locale("en").territories)
+    return frozenset(
+        code
+        for code in codes
+        if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO"}
+    )
 
 
 def _parse_country(value: Any) -> Any:
@@ -110,25 +116,36 @@ def _parse_positive(value: Any) -> Any:
     if isinstance(value, str):
         if not value.isdigit() or int(value) < 1:
             raise PydanticCustomError(
-                "briefgen_positive", "'{value}' is not a whole number of 1 or more", {"value": value}
+                "briefgen_positive",
+                "'{value}' is not a whole number of 1 or more",
+                {"value": value},
             )
         return int(value)
     return value
 
 
 Text = Annotated[str, Field(min_length=1)]
-Id = Annotated[str, BeforeValidator(_parse_id), WithJsonSchema({"type": "string",
-                                                                 "pattern": ID_PATTERN})]
-IsoDate = Annotated[date, BeforeValidator(_parse_date),
-                    WithJsonSchema({"type": "string", "format": "date"})]
-ClockTime = Annotated[time, BeforeValidator(_parse_time),
-                      WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}$"})]
+Id = Annotated[
+    str, BeforeValidator(_parse_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})
+]
+IsoDate = Annotated[
+    date, BeforeValidator(_parse_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+ClockTime = Annotated[
+    time,
+    BeforeValidator(_parse_time),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}:\d{2}$"}),
+]
 Flag = Annotated[bool, BeforeValidator(_parse_flag), WithJsonSchema({"type": "boolean"})]
 Timezone = Annotated[str, BeforeValidator(_parse_timezone)]
-Country = Annotated[str, BeforeValidator(_parse_country),
-                    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$"})]
-Positive = Annotated[int, BeforeValidator(_parse_positive),
-                     WithJsonSchema({"type": "integer", "minimum": 1})]
+Country = Annotated[
+    str,
+    BeforeValidator(_parse_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$"}),
+]
+Positive = Annotated[
+    int, BeforeValidator(_parse_positive), WithJsonSchema({"type": "integer", "minimum": 1})
+]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text; raw HTML is not allowed")]
 
 
@@ -143,11 +160,11 @@ class Name(StrictModel):
     family: Text = Field(description="Family name in Latin script")
     patronymic: Text | None = None
     order: Literal["given-family", "family-given"] = Field(
-        "given-family", description="family-given for Chinese, Japanese, Korean, Hungarian names")
+        "given-family", description="family-given for Chinese, Japanese, Korean, Hungarian names"
+    )
     native: Text | None = Field(None, description="The full name in native script")
     pronunciation: Text | None = None
-    aliases: list[Text] = Field(default_factory=list,
-                                description="Other spellings seen in sources")
+    aliases: list[Text] = Field(default_factory=list, description="Other spellings seen in sources")
 
 
 class Person(StrictModel):

@@ -22,7 +22,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .errors import RenderError
 
 
-class ForbiddenResource(FatalURLFetchingError):
+class ForbiddenResource(FatalURLFetchingError):  # type: ignore[misc]
     """The document referred to something outside what a build may read."""
 
 
@@ -41,9 +41,20 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
             path = Path(unquote(urlsplit(url).path)).resolve()
             if any(path.is_relative_to(folder) for folder in self._allowed) and path.is_file():
                 return URLFetcherResponse(url, body=path.read_bytes())
-            raise ForbiddenResource(f"refused to read '{path}': only files inside "
-                                    f"the project's asset folders may be used")
+            raise ForbiddenResource(
+                f"refused to read '{path}': only files inside "
+                f"the project's asset folders may be used"
+            )
         raise ForbiddenResource(f"refused to fetch '{url}': a build never uses the network")
+
+
+#: WeasyPrint warnings that do not make the output wrong (e.g. how fonts are subset).
+BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+def is_benign(message: str) -> bool:
+    """True for a WeasyPrint warning that says nothing about the document being wrong."""
+    return message.startswith(BENIGN_WARNINGS)
 
 
 class _Collect(logging.Handler):
@@ -52,7 +63,9 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not is_benign(message):
+            self.messages.append(message)
 
 
 @contextmanager
@@ -73,8 +86,9 @@ def render_pdf(html: str, *, base_dir: Path, allowed: Sequence[Path]) -> bytes:
     fetcher = SandboxedFetcher(allowed)
     with _capture_warnings() as captured:
         try:
-            document = weasyprint.HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
-                                       url_fetcher=fetcher)
+            document = weasyprint.HTML(
+                string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+            )
             pdf = document.write_pdf()
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc

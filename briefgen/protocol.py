@@ -32,9 +32,9 @@ def order_by_precedence(explicit: Sequence[int | None]) -> list[int]:
         if slot in slots:
             order.append(slots[slot])
         else:
-            index = next(free, None)
-            if index is not None:
-                order.append(index)
+            filler = next(free, None)
+            if filler is not None:
+                order.append(filler)
         if len(order) == count:
             break
     return order
@@ -53,7 +53,11 @@ def display_name(name: Name, *, family_caps: bool = False) -> str:
 
 def printed_form(person: Person, *, family_caps: bool = False) -> str:
     """The full form for lists: honorific, salutation and name, e.g. ``H.E. Mr Sergei Lavrov``."""
-    parts = [person.honorific, person.salutation, display_name(person.name, family_caps=family_caps)]
+    parts = [
+        person.honorific,
+        person.salutation,
+        display_name(person.name, family_caps=family_caps),
+    ]
     return " ".join(part for part in parts if part)
 
 
@@ -65,6 +69,7 @@ def short_form(person: Person) -> str:
 
 def monogram(name: Name) -> str:
     """Initials for a photo placeholder: given then family initial (family first if ordered so)."""
-    first, second = ((name.family, name.given) if name.order == "family-given"
-                     else (name.given, name.family))
+    first, second = (
+        (name.family, name.given) if name.order == "family-given" else (name.given, name.family)
+    )
     return (first[:1] + second[:1]).upper()

@@ -28,8 +28,7 @@ from .load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from .protocol import display_name, monogram, printed_form
 
 BOOK_TEMPLATE = "book.html.j2"
-_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif",
-                "WEBP": "image/webp"}
+_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
 @dataclass(frozen=True)
@@ -65,18 +64,21 @@ def make_environment(template_dir: Path | None = None) -> jinja2.Environment:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(
-        ["replacements", "smartquotes"]).disable("image")
+    return (
+        MarkdownIt("commonmark", {"html": False, "typographer": True})
+        .enable(["replacements", "smartquotes"])
+        .disable("image")
+    )
 
 
 def render_markdown(text: str) -> Markup:
     """Block Markdown → HTML; raw HTML is shown as text, images and unsafe links dropped."""
-    return Markup(_markdown().render(text))  # noqa: S704 - markdown-it escapes, html disabled
+    return Markup(_markdown().render(text))
 
 
 def render_markdown_inline(text: str) -> Markup:
     """One line of Markdown (a list item) → inline HTML."""
-    return Markup(_markdown().renderInline(text))  # noqa: S704
+    return Markup(_markdown().renderInline(text))
 
 
 def format_clock(value: time | None) -> str:
@@ -109,8 +111,9 @@ def build_context(record: MeetingRecord, options: RenderOptions, stylesheet: str
     meeting = record.meeting
     delegations = [_delegation_view(d, options) for d in record.delegations]
     by_id = {d["id"]: d for d in delegations}
-    people = [_person_view(a, d, options) for d in record.delegations
-              for a in (*d.members, *d.support)]
+    people = [
+        _person_view(a, d, options) for d in record.delegations for a in (*d.members, *d.support)
+    ]
     when = format_long_date(meeting.date, meeting.language)
     hours = "–".join(format_clock(t) for t in (meeting.start, meeting.end) if t)
     return {
@@ -128,7 +131,7 @@ def build_context(record: MeetingRecord, options: RenderOptions, stylesheet: str
         "perspective": by_id[meeting.perspective]["name"] if meeting.perspective else "",
         "programme": sorted(meeting.programme, key=lambda item: item.time),
         "biographies": people,
-        "stylesheet": Markup(stylesheet),  # noqa: S704 - our own CSS file, not user data
+        "stylesheet": Markup(stylesheet),
         "generator": f"briefgen {__version__}",
     }
 
@@ -156,8 +159,9 @@ def _member_view(attendee: Attendee, options: RenderOptions) -> dict[str, Any]:
     }
 
 
-def _person_view(attendee: Attendee, delegation: DelegationRecord,
-                 options: RenderOptions) -> dict[str, Any]:
+def _person_view(
+    attendee: Attendee, delegation: DelegationRecord, options: RenderOptions
+) -> dict[str, Any]:
     record: PersonRecord = attendee.record
     person = record.person
     return {
@@ -173,8 +177,9 @@ def _person_view(attendee: Attendee, delegation: DelegationRecord,
     }
 
 
-def render_book(record: MeetingRecord, env: jinja2.Environment,
-                options: RenderOptions | None = None) -> str:
+def render_book(
+    record: MeetingRecord, env: jinja2.Environment, options: RenderOptions | None = None
+) -> str:
     """Render the meeting's briefing book to a self-contained HTML string."""
     assert env.loader is not None
     try:

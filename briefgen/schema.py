@@ -20,6 +20,6 @@ def json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **document,
         "description": "Schemas for people/<id>.yaml (Person), <meeting>/<delegation>.yaml "
-                       "(Delegation) and <meeting>/meeting.yaml (Meeting).",
+        "(Delegation) and <meeting>/meeting.yaml (Meeting).",
         "anyOf": [{"$ref": f"#/$defs/{name}"} for name in ("Person", "Delegation", "Meeting")],
     }

@@ -42,26 +42,46 @@ def translate_error(error: ErrorDetails, document: YamlDocument, model: type[Bas
         key = str(path[-1])
         allowed = fields_at(model, path[:-1])
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else (
-            "allowed keys: " + ", ".join(allowed) if allowed else None)
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else ("allowed keys: " + ", ".join(allowed) if allowed else None)
+        )
         return document.problem(path, f"unknown key '{key}'", hint, of_key=True)
     if kind == "missing":
         parent = path[:-1]
-        return document.problem(parent, f"missing required key '{path[-1]}'"
-                                + (f" in {describe_path(parent)}" if parent else ""),
-                                f"add '{path[-1]}: ...'", of_key=bool(parent))
-    if value is None and kind in {"string_type", "list_type", "model_type", "dict_type",
-                                  "int_type", "bool_type", "date_type", "time_type"}:
-        return document.problem(path, f"'{where}' is empty", "give it a value or remove the key",
-                                of_key=True)
+        return document.problem(
+            parent,
+            f"missing required key '{path[-1]}'"
+            + (f" in {describe_path(parent)}" if parent else ""),
+            f"add '{path[-1]}: ...'",
+            of_key=bool(parent),
+        )
+    if value is None and kind in {
+        "string_type",
+        "list_type",
+        "model_type",
+        "dict_type",
+        "int_type",
+        "bool_type",
+        "date_type",
+        "time_type",
+    }:
+        return document.problem(
+            path, f"'{where}' is empty", "give it a value or remove the key", of_key=True
+        )
     if kind == "string_type":
         return document.problem(path, f"'{where}' must be text, not {_kind_of(value)}")
     if kind == "list_type":
-        return document.problem(path, f"'{where}' must be a list, not {_kind_of(value)}",
-                                "write each item on its own line starting with '- '")
+        return document.problem(
+            path,
+            f"'{where}' must be a list, not {_kind_of(value)}",
+            "write each item on its own line starting with '- '",
+        )
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return document.problem(path, f"'{where}' must be a mapping of keys to values, "
-                                f"not {_kind_of(value)}")
+        return document.problem(
+            path, f"'{where}' must be a mapping of keys to values, not {_kind_of(value)}"
+        )
     if kind == "string_too_short":
         return document.problem(path, f"'{where}' is empty", "give it a value or remove the key")
     if kind == "too_short":

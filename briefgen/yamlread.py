@@ -52,8 +52,9 @@ class YamlDocument:
                 return self.value_positions[prefix]
         return (1, 1)
 
-    def problem(self, path: DataPath, message: str, hint: str | None = None, *,
-                of_key: bool = False) -> Problem:
+    def problem(
+        self, path: DataPath, message: str, hint: str | None = None, *, of_key: bool = False
+    ) -> Problem:
         """A problem located at the node at ``path``."""
         line, col = self.position(path, of_key=of_key)
         return Problem(self.path, line, col, message, hint)
@@ -75,28 +76,37 @@ class _StrictComposer(yaml.SafeLoader):
         self.briefgen_path = path
         self.briefgen_problems: list[Problem] = []
 
-    def _note(self, mark: yaml.Mark, message: str, hint: str | None = None) -> None:
-        self.briefgen_problems.append(
-            Problem(self.briefgen_path, mark.line + 1, mark.column + 1, message, hint)
-        )
+    def _note(self, mark: Any, message: str, hint: str | None = None) -> None:
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        self.briefgen_problems.append(Problem(self.briefgen_path, line, col, message, hint))
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent):
-            self.get_event()
-            self._note(event.start_mark, f"alias '*{event.anchor}' is not allowed",
-                       "write the value out in full instead of referring to an anchor")
-            return ScalarNode("tag:yaml.org,2002:str", "", event.start_mark, event.end_mark)
+            self.get_event()  # type: ignore[no-untyped-call]
+            self._note(
+                event.start_mark,
+                f"alias '*{event.anchor}' is not allowed",
+                "write the value out in full instead of referring to an anchor",
+            )
+            start: Any = event.start_mark
+            return ScalarNode("tag:yaml.org,2002:str", "", start, start)
         if isinstance(event, ScalarEvent | CollectionStartEvent):
             if event.anchor is not None:
-                self._note(event.start_mark, f"anchor '&{event.anchor}' is not allowed",
-                           "write each value out in full; anchors and aliases hide what is repeated")
+                self._note(
+                    event.start_mark,
+                    f"anchor '&{event.anchor}' is not allowed",
+                    "write each value out in full; anchors and aliases hide what is repeated",
+                )
                 event.anchor = None
             if event.tag not in (None, "!"):
-                self._note(event.start_mark, f"YAML tag '{event.tag}' is not allowed",
-                           "remove the tag; values are plain text")
+                self._note(
+                    event.start_mark,
+                    f"YAML tag '{event.tag}' is not allowed",
+                    "remove the tag; values are plain text",
+                )
                 event.tag = None
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -111,13 +121,22 @@ def read_yaml(path: Path) -> YamlDocument:
 def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
     """Parse YAML bytes (see :func:`read_yaml`); ``path`` is only used in messages."""
     if len(raw) > MAX_FILE_BYTES:
-        raise YamlReadError([Problem(path, 1, 1, f"file is {len(raw):,} bytes, more than the "
-                                     f"limit of {MAX_FILE_BYTES:,}",
-                                     "split the content or shorten it")])
+        raise YamlReadError(
+            [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    f"file is {len(raw):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                    "split the content or shorten it",
+                )
+            ]
+        )
     text = _decode(raw, path)
     if not text.strip():
-        raise YamlReadError([Problem(path, 1, 1, "file is empty",
-                                     "add content or delete the file")])
+        raise YamlReadError(
+            [Problem(path, 1, 1, "file is empty", "add content or delete the file")]
+        )
     problems = _conflict_markers(text, path) + _tab_indentation(text, path)
     if problems:
         raise YamlReadError(problems)
@@ -138,12 +157,21 @@ def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
     document = YamlDocument(path=path, data=None)
     problems = list(composer.briefgen_problems)
     if node is None:
-        raise YamlReadError([Problem(path, 1, 1, "file is empty", "add content or delete the file")])
+        raise YamlReadError(
+            [Problem(path, 1, 1, "file is empty", "add content or delete the file")]
+        )
     document.data = _to_data(node, (), document, problems, depth=0)
     if not isinstance(node, MappingNode):
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        problems.append(Problem(path, line, col, "the top level must be a mapping of keys to values",
-                                "start the file with 'key: value' lines"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                col,
+                "the top level must be a mapping of keys to values",
+                "start the file with 'key: value' lines",
+            )
+        )
     if problems:
         raise YamlReadError(problems)
     return document
@@ -156,17 +184,32 @@ def _decode(raw: bytes, path: Path) -> str:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise YamlReadError([Problem(path, line, col,
-                                     f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
-                                     "save the file as UTF-8")]) from exc
+        raise YamlReadError(
+            [
+                Problem(
+                    path,
+                    line,
+                    col,
+                    f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from exc
 
 
 def _conflict_markers(text: str, path: Path) -> list[Problem]:
     problems = []
     for match in _CONFLICT_MARKER.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
-        problems.append(Problem(path, line, 1, f"git merge-conflict marker '{match.group(1)}'",
-                                "resolve the merge conflict and remove the marker lines"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                1,
+                f"git merge-conflict marker '{match.group(1)}'",
+                "resolve the merge conflict and remove the marker lines",
+            )
+        )
     return problems
 
 
@@ -176,8 +219,11 @@ def _tab_indentation(text: str, path: Path) -> list[Problem]:
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
             col = len(line) - len(stripped) + 1
-            problems.append(Problem(path, number, col, "tab character used for indentation",
-                                    "indent with spaces"))
+            problems.append(
+                Problem(
+                    path, number, col, "tab character used for indentation", "indent with spaces"
+                )
+            )
     return problems
 
 
@@ -192,41 +238,63 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
     return None
 
 
-def _to_data(node: Node, path: DataPath, document: YamlDocument, problems: list[Problem],
-             depth: int) -> Any:
+def _to_data(
+    node: Node, path: DataPath, document: YamlDocument, problems: list[Problem], depth: int
+) -> Any:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     document.value_positions[path] = (line, col)
     if depth > MAX_DEPTH:
-        problems.append(Problem(document.path, line, col,
-                                f"nesting is deeper than {MAX_DEPTH} levels",
-                                "flatten the structure"))
+        problems.append(
+            Problem(
+                document.path,
+                line,
+                col,
+                f"nesting is deeper than {MAX_DEPTH} levels",
+                "flatten the structure",
+            )
+        )
         return None
     if isinstance(node, ScalarNode):
         if node.style is None and node.value == "":
             return None
         return str(node.value)
     if isinstance(node, SequenceNode):
-        return [_to_data(item, (*path, index), document, problems, depth + 1)
-                for index, item in enumerate(node.value)]
+        return [
+            _to_data(item, (*path, index), document, problems, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
     assert isinstance(node, MappingNode)
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if not isinstance(key_node, ScalarNode):
-            problems.append(Problem(document.path, key_line, key_col,
-                                    "a mapping key must be plain text"))
+            problems.append(
+                Problem(document.path, key_line, key_col, "a mapping key must be plain text")
+            )
             continue
         key = str(key_node.value)
         if key == "<<" and key_node.style is None:
-            problems.append(Problem(document.path, key_line, key_col,
-                                    "merge key '<<' is not allowed",
-                                    "write the merged keys out in full"))
+            problems.append(
+                Problem(
+                    document.path,
+                    key_line,
+                    key_col,
+                    "merge key '<<' is not allowed",
+                    "write the merged keys out in full",
+                )
+            )
             continue
         if key in result:
             first_line, _ = document.key_positions[(*path, key)]
-            problems.append(Problem(document.path, key_line, key_col,
-                                    f"duplicate key '{key}' (first defined on line {first_line})",
-                                    "remove one of the two"))
+            problems.append(
+                Problem(
+                    document.path,
+                    key_line,
+                    key_col,
+                    f"duplicate key '{key}' (first defined on line {first_line})",
+                    "remove one of the two",
+                )
+            )
             continue
         document.key_positions[(*path, key)] = (key_line, key_col)
         result[key] = _to_data(value_node, (*path, key), document, problems, depth + 1)

@@ -1,0 +1,117 @@
+"""Shared fixtures: a small data tree builder, the example data, system tools."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "delegations"
+EXAMPLE_MEETING = EXAMPLE / "2017-09-28-ankara"
+
+PERSON_A = """\
+name:
+  given: Anna
+  family: Alpha
+  native: Анна Альфа
+honorific: H.E.
+salutation: Ms
+office: Minister of Examples
+"""
+PERSON_B = """\
+name:
+  given: Boris
+  family: Beta
+salutation: Mr
+office: Deputy Minister
+"""
+PERSON_C = """\
+name:
+  given: Can
+  family: Gamma
+salutation: Mr
+office: President
+"""
+MEETING = """\
+title: Example talks
+date: 2020-01-02
+marking: OFFICIAL
+host: home
+delegations: [home, away]
+programme:
+  - time: 10:00
+    title: Talks
+"""
+HOME = """\
+name: Home Republic
+country: TR
+members:
+  - person: can-gamma
+"""
+AWAY = """\
+name: Away Federation
+country: RU
+members:
+  - person: anna-alpha
+  - person: boris-beta
+"""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files under tests/testdata from the current output.",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+DataTree = Callable[..., Path]
+
+
+@pytest.fixture
+def data_tree(tmp_path: Path) -> DataTree:
+    """Write a small valid delegations tree; keyword arguments replace or add files.
+
+    ``data_tree(**{"m/away.yaml": "..."})``; a value of ``None`` deletes the file.
+    """
+
+    def make(**files: str | None) -> Path:
+        root = tmp_path / "delegations"
+        tree: dict[str, str | None] = {
+            "people/anna-alpha.yaml": PERSON_A,
+            "people/boris-beta.yaml": PERSON_B,
+            "people/can-gamma.yaml": PERSON_C,
+            "m/meeting.yaml": MEETING,
+            "m/home.yaml": HOME,
+            "m/away.yaml": AWAY,
+        }
+        tree.update(files)
+        for name, text in tree.items():
+            if text is None:
+                continue
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return make
+
+
+def require_tool(name: str) -> str:
+    """Path of a system tool; skip without it, or fail when BRIEFGEN_REQUIRE_TOOLS=1."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("BRIEFGEN_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"'{name}' is required (BRIEFGEN_REQUIRE_TOOLS=1) but not installed")
+        pytest.skip(f"'{name}' is not installed")
+    return path
