@@ -10,22 +10,20 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import BriefgenError, Problem, ValidationFailed
+from .codes import lookup
+from .errors import BriefgenError, ValidationFailed
+from .limits import DEFAULT_LIMITS, Limits
+from .report import ReportFormat, emit
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DATA = Path("delegations")
-
-
-def _report(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        click.echo(problem.format(), err=True)
 
 
 def handle_user_errors(command: F) -> F:
@@ -36,7 +34,7 @@ def handle_user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ValidationFailed as exc:
-            _report(exc.problems)
+            emit(exc.problems, "text")
             errors = sum(1 for p in exc.problems if p.severity == "error")
             click.echo(f"{errors} error(s) found; nothing was built.", err=True)
             sys.exit(1)
@@ -45,6 +43,62 @@ def handle_user_errors(command: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def limit_options(command: F) -> F:
+    """Options that raise or lower the resource limits on input."""
+    defaults = DEFAULT_LIMITS
+    options = [
+        click.option(
+            "--max-file-bytes",
+            type=click.IntRange(1),
+            default=defaults.file_bytes,
+            show_default=True,
+            help="Largest YAML file accepted.",
+        ),
+        click.option(
+            "--max-text-chars",
+            type=click.IntRange(1),
+            default=defaults.text_chars,
+            show_default=True,
+            help="Longest text value (a bio, a background).",
+        ),
+        click.option(
+            "--max-people",
+            type=click.IntRange(1),
+            default=defaults.people_per_meeting,
+            show_default=True,
+            help="Most people in one meeting.",
+        ),
+        click.option(
+            "--max-image-bytes",
+            type=click.IntRange(1),
+            default=defaults.image_bytes,
+            show_default=True,
+            help="Largest photo file.",
+        ),
+        click.option(
+            "--max-image-pixels",
+            type=click.IntRange(1),
+            default=defaults.image_pixels,
+            show_default=True,
+            help="Most pixels (width × height) in a photo.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def make_limits(kwargs: dict[str, Any], **extra: Any) -> Limits:
+    return Limits(
+        file_bytes=kwargs.pop("max_file_bytes"),
+        text_chars=kwargs.pop("max_text_chars"),
+        people_per_meeting=kwargs.pop("max_people"),
+        image_bytes=kwargs.pop("max_image_bytes"),
+        image_pixels=kwargs.pop("max_image_pixels"),
+        **extra,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,22 +113,81 @@ def _existing(path: Path) -> Path:
     return path
 
 
+def _warning_codes(values: tuple[str, ...]) -> set[str]:
+    codes = set()
+    for value in values:
+        for name in value.split(","):
+            code = lookup(name.strip())
+            if code is None:
+                raise click.BadParameter(
+                    f"unknown code '{name}' (see docs/errors.md)", param_hint="--ignore"
+                )
+            if code.severity != "warning":
+                raise click.BadParameter(
+                    f"{code.code} is an error; only warnings can be ignored", param_hint="--ignore"
+                )
+            codes.add(code.code)
+    return codes
+
+
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False))
-@handle_user_errors
-def check(path: Path | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: file:line:col lines on stderr; github: workflow "
+    "commands that annotate pull requests; json: a list of problem objects.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--ignore",
+    "ignore",
+    multiple=True,
+    metavar="CODE",
+    help="Silence a warning code (BG407) or name (missing-pronunciation); repeatable.",
+)
+@limit_options
+def check(
+    path: Path | None, fmt: ReportFormat, strict: bool, ignore: tuple[str, ...], **kwargs: Any
+) -> None:
     """Validate every meeting and person below PATH (default: delegations).
 
     PATH may also be a single meeting folder.  Problems are printed as
-    file:line:col: error: message.  Exit 0 when valid, 1 when not.
+    file:line:col: error|warning: message [CODE]; the codes are listed in
+    docs/errors.md.  A file can silence a warning for itself with a comment
+    "# briefgen: ignore BG407".  Exit 0 when valid, 1 when not.
     """
     from .load import find_root, load_project
 
-    root, meetings = find_root(_existing(path or DEFAULT_DATA))
-    project = load_project(root, meetings, all_people=True)
-    _report(project.warnings)
-    people = len(project.people)
-    click.echo(f"ok: {len(project.meetings)} meeting(s), {people} people checked.")
+    ignored = _warning_codes(ignore)
+    limits = make_limits(kwargs)
+    try:
+        root, meetings = find_root(_existing(path or DEFAULT_DATA))
+    except BriefgenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    try:
+        project = load_project(root, meetings, all_people=True, limits=limits)
+        problems, meetings_ok, people = project.warnings, len(project.meetings), len(project.people)
+    except ValidationFailed as exc:
+        problems, meetings_ok, people = exc.problems, 0, 0
+    problems = [p for p in problems if p.code not in ignored]
+    emit(problems, fmt)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if fmt == "text":
+        if errors:
+            click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
+        else:
+            click.echo(
+                f"ok: {meetings_ok} meeting(s), {people} people checked"
+                + (f", {warnings} warning(s)." if warnings else ".")
+            )
+    if errors or (strict and warnings):
+        sys.exit(1)
 
 
 @main.command()
@@ -96,8 +209,11 @@ def check(path: Path | None) -> None:
     help="Output folder; each meeting goes to OUT/<meeting-id>/.",
 )
 @click.option("--family-caps", is_flag=True, help="Print family names in capitals.")
+@limit_options
 @handle_user_errors
-def build(meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool) -> None:
+def build(
+    meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool, **kwargs: Any
+) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
 
     Writes OUT/<meeting-id>/book.html (self-contained) and book.pdf.  Invalid
@@ -107,6 +223,7 @@ def build(meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool
     from .load import find_root, load_project
     from .render import RenderOptions
 
+    limits = make_limits(kwargs)
     targets = [_existing(m) for m in meetings] or [_existing(DEFAULT_DATA)]
     groups: dict[Path, list[Path] | None] = {}
     for target in targets:
@@ -120,25 +237,42 @@ def build(meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool
         format=fmt,  # type: ignore[arg-type]
         render=RenderOptions(family_caps=family_caps),
     )
-    projects = [load_project(root, folders, all_people=False) for root, folders in groups.items()]
+    projects = [
+        load_project(root, folders, all_people=False, limits=limits)
+        for root, folders in groups.items()
+    ]
     written: list[Path] = []
     for project in projects:
-        _report(project.warnings)
+        emit(project.warnings, "text")
         written += build_project(project, options)
     for path in written:
         click.echo(f"wrote {path}")
 
 
 @main.command()
-def schema() -> None:
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write person.schema.json, delegation.schema.json, meeting.schema.json and "
+    "config.schema.json into this folder instead of printing one document.",
+)
+def schema(out_dir: Path | None) -> None:
     """Print the JSON Schema of the data files as one JSON document.
 
     The document's "$defs" holds one schema per file kind: "Person"
-    (people/<id>.yaml), "Delegation" (<meeting>/<delegation>.yaml) and
-    "Meeting" (<meeting>/meeting.yaml), plus the parts they share.  Its
-    top-level "anyOf" accepts any of the three, so editors can use it for
-    every file; point an editor at "#/$defs/Person" etc. for one kind.
+    (people/<id>.yaml), "Delegation" (<meeting>/<delegation>.yaml),
+    "Meeting" (<meeting>/meeting.yaml) and "ProjectConfig" (briefgen.yaml),
+    plus the parts they share.  Its top-level "anyOf" accepts any of them;
+    point an editor at "#/$defs/Person" etc. for one kind, or use --out.
     """
-    from .schema import json_schema
+    from .output import write_atomic
+    from .schema import json_schema, schema_files
 
-    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    if out_dir is None:
+        click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+        return
+    for name, document in schema_files().items():
+        path = out_dir / name
+        write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+        click.echo(f"wrote {path}")

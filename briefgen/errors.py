@@ -11,16 +11,16 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-Severity = Literal["error", "warning"]
+from .codes import CODES, Severity
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, at a place in a file.
 
-    ``line`` and ``col`` are 1-based; 0 means "the whole file".
+    ``line`` and ``col`` are 1-based; 0 means "the whole file".  ``code`` is
+    a stable code from :mod:`briefgen.codes`; it decides the severity.
     """
 
     file: Path
@@ -28,15 +28,26 @@ class Problem:
     col: int
     message: str
     hint: str | None = None
-    severity: Severity = "error"
+    code: str = "BG214"
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    @property
+    def slug(self) -> str:
+        return CODES[self.code].slug
+
+    def text(self) -> str:
+        """The message and hint as one sentence, without location."""
+        return f"{self.message}; {self.hint}" if self.hint else self.message
 
     def format(self, relative_to: Path | None = None) -> str:
-        """Render as ``file:line:col: error: message (hint)``, the compiler convention."""
-        text = f"{display_path(self.file, relative_to)}:{self.line}:{self.col}: "
-        text += f"{self.severity}: {self.message}"
-        if self.hint:
-            text += f"; {self.hint}"
-        return text
+        """Render as ``file:line:col: error: message; hint [code]``, the compiler convention."""
+        return (
+            f"{display_path(self.file, relative_to)}:{self.line}:{self.col}: "
+            f"{self.severity}: {self.text()} [{self.code}]"
+        )
 
 
 def display_path(path: Path, relative_to: Path | None = None) -> str:

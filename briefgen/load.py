@@ -1,7 +1,7 @@
 """A ``delegations/`` folder → validated, cross-referenced meetings, or all problems at once.
 
 This stage reads files and resolves references (people, delegations, the
-host); it never renders anything.  Every problem found in a run is collected
+host); it never renders anything.  Every error found in a run is collected
 and raised together in one :class:`ValidationFailed`.
 """
 
@@ -12,15 +12,19 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import BriefgenError, Problem, ValidationFailed, sort_problems
-from .model import ID_PATTERN, Delegation, Meeting, Member, Person
+from .limits import DEFAULT_LIMITS, Limits
+from .model import ID_PATTERN, Delegation, Meeting, Member, Person, ProjectConfig
 from .protocol import order_by_precedence
 from .validate import validate_document
-from .yamlread import YamlDocument, YamlReadError, read_yaml
+from .yamlread import DataPath, YamlDocument, YamlReadError, read_yaml
 
 PEOPLE_DIR = "people"
 MEETING_FILE = "meeting.yaml"
+CONFIG_FILE = "briefgen.yaml"
+IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 _ID_RE = re.compile(ID_PATTERN)
 
 
@@ -32,6 +36,7 @@ class PersonRecord:
     source: Path
     person: Person
     photo: Path | None
+    document: YamlDocument = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Attendee:
     record: PersonRecord
     member: Member
     rank: int
+    index: int
 
     @property
     def role(self) -> str | None:
@@ -57,6 +63,7 @@ class DelegationRecord:
     members: tuple[Attendee, ...]
     support: tuple[Attendee, ...]
     is_host: bool
+    document: YamlDocument = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class MeetingRecord:
     source: Path
     meeting: Meeting
     delegations: tuple[DelegationRecord, ...]
+    document: YamlDocument = field(repr=False, compare=False)
 
     @property
     def people(self) -> list[PersonRecord]:
@@ -91,21 +99,23 @@ class Project:
     root: Path
     people: dict[str, PersonRecord]
     meetings: list[MeetingRecord]
+    config: ProjectConfig = field(default_factory=ProjectConfig)
     warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
-class _Collector:
+class _Reader:
+    limits: Limits
     problems: list[Problem] = field(default_factory=list)
 
     def read(self, path: Path) -> YamlDocument | None:
         try:
-            return read_yaml(path)
+            document = read_yaml(path, self.limits)
         except YamlReadError as exc:
             self.problems.extend(exc.problems)
-        except OSError as exc:
-            self.problems.append(Problem(path, 0, 0, f"cannot read the file: {exc.strerror}"))
-        return None
+            return None
+        self.problems.extend(_long_texts(document, self.limits))
+        return document
 
 
 def find_root(path: Path) -> tuple[Path, list[Path] | None]:
@@ -129,53 +139,103 @@ def meeting_folders(root: Path) -> list[Path]:
 
 
 def load_project(
-    root: Path, meetings: Sequence[Path] | None = None, *, all_people: bool = True
+    root: Path,
+    meetings: Sequence[Path] | None = None,
+    *,
+    all_people: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Project:
-    """Load and validate a data root.
+    """Load, validate and cross-reference a data root.
 
     ``meetings`` restricts the meetings loaded (default: all below ``root``);
     with ``all_people`` false only the people those meetings use are
     validated, so an unrelated broken person file does not block a build.
-    Raises :class:`ValidationFailed` listing every problem found.
+    Raises :class:`ValidationFailed` listing every error found; warnings from
+    the lints are in ``Project.warnings``.
     """
-    collector = _Collector()
-    people, people_problems = _load_people(root / PEOPLE_DIR)
+    reader = _Reader(limits)
+    config = _load_config(root, reader)
+    people, people_problems = _load_people(root / PEOPLE_DIR, limits)
     folders = list(meetings) if meetings is not None else meeting_folders(root)
     records: list[MeetingRecord] = []
-    warnings: list[Problem] = []
     used: set[str] = set()
     for folder in folders:
-        record = _load_meeting(folder, people, collector, warnings, used)
+        record = _load_meeting(folder, people, reader, used)
         if record is not None:
             records.append(record)
     for person_id, problems in people_problems.items():
         if all_people or person_id in used:
-            collector.problems.extend(problems)
-    if collector.problems:
-        raise ValidationFailed(collector.problems)
-    return Project(
+            reader.problems.extend(problems)
+    if any(p.severity == "error" for p in reader.problems):
+        raise ValidationFailed(reader.problems)
+    project = Project(
         root=root,
         people={k: v for k, v in people.items() if v is not None},
         meetings=records,
-        warnings=sort_problems(warnings),
+        config=config,
     )
+    from .lint import lint_project
+
+    project.warnings = sort_problems(
+        [*reader.problems, *lint_project(project, all_people and meetings is None)]
+    )
+    return project
 
 
-def _load_people(folder: Path) -> tuple[dict[str, PersonRecord | None], dict[str, list[Problem]]]:
+def _load_config(root: Path, reader: _Reader) -> ProjectConfig:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return ProjectConfig()
+    document = reader.read(path)
+    if document is None:
+        return ProjectConfig()
+    config, errors = validate_document(document, ProjectConfig)
+    reader.problems.extend(errors)
+    return config or ProjectConfig()
+
+
+def _long_texts(document: YamlDocument, limits: Limits) -> list[Problem]:
+    problems = []
+    stack: list[tuple[DataPath, Any]] = [((), document.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+        elif isinstance(value, str) and len(value) > limits.text_chars:
+            problems.append(
+                document.problem(
+                    path,
+                    "BG215",
+                    f"text is {len(value):,} characters, more than the limit of "
+                    f"{limits.text_chars:,}",
+                    "shorten it, or raise --max-text-chars",
+                )
+            )
+    return problems
+
+
+def _load_people(
+    folder: Path, limits: Limits
+) -> tuple[dict[str, PersonRecord | None], dict[str, list[Problem]]]:
     """Validate every person file; ``None`` marks a person whose file is invalid."""
     people: dict[str, PersonRecord | None] = {}
     problems: dict[str, list[Problem]] = {}
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        problems[path.name] = [_ignored_yml(path)]
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         person_id = path.stem
-        own = _Collector()
+        own = _Reader(limits)
         if not _ID_RE.match(person_id):
             own.problems.append(
                 Problem(
                     path,
-                    0,
-                    0,
+                    1,
+                    1,
                     f"'{person_id}' is not a valid person id",
                     "rename the file using lowercase letters, digits and '-'",
+                    "BG306",
                 )
             )
         document = own.read(path)
@@ -185,10 +245,15 @@ def _load_people(folder: Path) -> tuple[dict[str, PersonRecord | None], dict[str
             own.problems.extend(errors)
         photo = None
         if person is not None and person.photo is not None and document is not None:
-            photo = _check_photo(folder, person.photo, document, own.problems)
+            photo = _check_photo(folder, person.photo, document, own.problems, limits)
+        ok = (
+            person is not None
+            and document is not None
+            and not any(p.severity == "error" for p in own.problems)
+        )
         people[person_id] = (
-            PersonRecord(person_id, path, person, photo)
-            if person is not None and not own.problems
+            PersonRecord(person_id, path, person, photo, document)
+            if ok and person is not None and document is not None
             else None
         )
         problems[person_id] = own.problems
@@ -196,13 +261,16 @@ def _load_people(folder: Path) -> tuple[dict[str, PersonRecord | None], dict[str
 
 
 def _check_photo(
-    folder: Path, photo: str, document: YamlDocument, problems: list[Problem]
+    folder: Path, photo: str, document: YamlDocument, problems: list[Problem], limits: Limits
 ) -> Path | None:
     where = ("photo",)
-    if Path(photo).is_absolute():
+    if Path(photo).is_absolute() or "\\" in photo or ":" in photo:
         problems.append(
             document.problem(
-                where, f"photo path '{photo}' is absolute", "give it relative to the people/ folder"
+                where,
+                "BG307",
+                f"photo path '{photo}' is not a relative path",
+                "give it relative to the people/ folder, with '/' between folders",
             )
         )
         return None
@@ -212,8 +280,19 @@ def _check_photo(
         problems.append(
             document.problem(
                 where,
-                f"photo '{photo}' is outside the people/ folder",
+                "BG307",
+                f"photo '{photo}' is outside the people/ folder (after following links)",
                 "keep photos under people/, e.g. people/photos/",
+            )
+        )
+        return None
+    if not target.exists():
+        problems.append(
+            document.problem(
+                where,
+                "BG308",
+                f"photo '{photo}' does not exist",
+                "check the path, relative to the people/ folder",
             )
         )
         return None
@@ -221,73 +300,112 @@ def _check_photo(
         problems.append(
             document.problem(
                 where,
-                f"photo '{photo}' does not exist",
-                "check the path, relative to the people/ folder",
+                "BG308",
+                f"photo '{photo}' is not a regular file",
+                "point it at an image file",
             )
+        )
+        return None
+    problem = _check_image(target, limits)
+    if problem is not None:
+        problems.append(
+            document.problem(where, problem[0], f"photo '{photo}' {problem[1]}", problem[2])
         )
         return None
     return target
 
 
+def _check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
+    """Sniff the image type and size from the header, without decoding the pixels."""
+    from PIL import Image, UnidentifiedImageError
+
+    size = path.stat().st_size
+    if size > limits.image_bytes:
+        return (
+            "BG310",
+            f"is {size:,} bytes, more than the limit of {limits.image_bytes:,}",
+            "use a smaller file (a print photo needs well under 1 MB), or raise --max-image-bytes",
+        )
+    try:
+        with Image.open(path) as image:
+            kind, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        return ("BG309", "is not a readable image", "use a JPEG, PNG, GIF or WebP file")
+    if kind not in IMAGE_FORMATS:
+        return ("BG309", f"is a {kind} image", "use a JPEG, PNG, GIF or WebP file")
+    if width * height > limits.image_pixels:
+        return (
+            "BG310",
+            f"is {width}×{height} pixels, more than the limit of {limits.image_pixels:,} pixels",
+            "scale it down (about 1000 pixels high is "
+            "plenty for print), or raise --max-image-pixels",
+        )
+    return None
+
+
 def _load_meeting(
-    folder: Path,
-    people: dict[str, PersonRecord | None],
-    collector: _Collector,
-    warnings: list[Problem],
-    used: set[str],
+    folder: Path, people: dict[str, PersonRecord | None], reader: _Reader, used: set[str]
 ) -> MeetingRecord | None:
     source = folder / MEETING_FILE
     meeting_id = folder.name
     if not _ID_RE.match(meeting_id):
-        collector.problems.append(
+        reader.problems.append(
             Problem(
                 source,
-                0,
-                0,
+                1,
+                1,
                 f"'{meeting_id}' is not a valid meeting id",
                 "rename the folder using lowercase letters, digits and '-', e.g. 2017-09-28-ankara",
+                "BG306",
             )
         )
-    document = collector.read(source)
+    document = reader.read(source)
     if document is None:
         return None
     meeting, errors = validate_document(document, Meeting)
-    collector.problems.extend(errors)
+    reader.problems.extend(errors)
     if meeting is None:
         return None
-    before = len(collector.problems)
+    before = len(reader.problems)
+    reader.problems.extend(_check_times(meeting, document))
 
     listed = meeting.delegations
     seen: set[str] = set()
     for index, delegation_id in enumerate(listed):
         if delegation_id in seen:
-            collector.problems.append(
+            reader.problems.append(
                 document.problem(
-                    ("delegations", index), f"delegation '{delegation_id}' is listed twice"
+                    ("delegations", index),
+                    "BG305",
+                    f"delegation '{delegation_id}' is listed twice",
+                    "remove the second mention",
                 )
             )
         seen.add(delegation_id)
     for key in ("host", "perspective"):
         value = getattr(meeting, key)
         if value is not None and value not in listed:
-            collector.problems.append(
+            reader.problems.append(
                 document.problem(
                     (key,),
+                    "BG304",
                     f"{key} '{value}' is not one of the delegations",
-                    _suggest(value, listed),
+                    _suggest(value, listed) or f"use one of: {', '.join(listed)}",
                 )
             )
-    for extra in sorted(set(p.stem for p in folder.glob("*.yaml")) - {"meeting", *listed}):
-        warnings.append(
+    for extra in sorted({p.stem for p in folder.glob("*.yaml")} - {"meeting", *listed}):
+        reader.problems.append(
             Problem(
                 folder / f"{extra}.yaml",
-                0,
-                0,
+                1,
+                1,
                 "this file is not listed under 'delegations' in meeting.yaml and is ignored",
                 "add it to the list or delete it",
-                severity="warning",
+                "BG401",
             )
         )
+    for path in sorted(folder.glob("*.yml")):
+        reader.problems.append(_ignored_yml(path))
 
     delegations: list[DelegationRecord] = []
     placed: dict[str, str] = {}
@@ -295,38 +413,73 @@ def _load_meeting(
         path = folder / f"{delegation_id}.yaml"
         if not path.is_file():
             available = [p.stem for p in folder.glob("*.yaml") if p.stem != "meeting"]
-            collector.problems.append(
+            reader.problems.append(
                 document.problem(
                     ("delegations", listed.index(delegation_id)),
+                    "BG303",
                     f"delegation '{delegation_id}' has no file {delegation_id}.yaml in this folder",
                     _suggest(delegation_id, available) or f"create {delegation_id}.yaml",
                 )
             )
             continue
-        record = _load_delegation(
-            path, meeting.host == delegation_id, people, collector, placed, used
-        )
+        record = _load_delegation(path, meeting.host == delegation_id, people, reader, placed, used)
         if record is not None:
             delegations.append(record)
-    if len(collector.problems) > before or len(delegations) != len(set(listed)):
+    count = sum(len(d.members) + len(d.support) for d in delegations)
+    if count > reader.limits.people_per_meeting:
+        reader.problems.append(
+            document.problem(
+                ("delegations",),
+                "BG312",
+                f"the meeting has {count:,} people, more than the limit "
+                f"of {reader.limits.people_per_meeting:,}",
+                "raise --max-people if this is right",
+            )
+        )
+    errors_now = [p for p in reader.problems[before:] if p.severity == "error"]
+    if errors_now or len(delegations) != len(set(listed)):
         return None
     delegations.sort(key=lambda d: not d.is_host)
-    return MeetingRecord(meeting_id, folder, source, meeting, tuple(delegations))
+    return MeetingRecord(meeting_id, folder, source, meeting, tuple(delegations), document)
+
+
+def _check_times(meeting: Meeting, document: YamlDocument) -> list[Problem]:
+    problems = []
+    if meeting.start and meeting.end and meeting.end <= meeting.start:
+        problems.append(
+            document.problem(
+                ("end",),
+                "BG311",
+                f"end {meeting.end:%H:%M} is not after start {meeting.start:%H:%M}",
+                "check both times (24-hour clock)",
+            )
+        )
+    for index, item in enumerate(meeting.programme):
+        if item.end is not None and item.end <= item.time:
+            problems.append(
+                document.problem(
+                    ("programme", index, "end"),
+                    "BG311",
+                    f"end {item.end:%H:%M} is not after the item's time {item.time:%H:%M}",
+                    "check both times (24-hour clock)",
+                )
+            )
+    return problems
 
 
 def _load_delegation(
     path: Path,
     is_host: bool,
     people: dict[str, PersonRecord | None],
-    collector: _Collector,
+    reader: _Reader,
     placed: dict[str, str],
     used: set[str],
 ) -> DelegationRecord | None:
-    document = collector.read(path)
+    document = reader.read(path)
     if document is None:
         return None
     delegation, errors = validate_document(document, Delegation)
-    collector.problems.extend(errors)
+    reader.problems.extend(errors)
     raw_members = document.data.get("members") if isinstance(document.data, dict) else None
     ok = delegation is not None
     for index, raw in enumerate(raw_members if isinstance(raw_members, list) else []):
@@ -336,9 +489,10 @@ def _load_delegation(
         where = ("members", index, "person")
         used.add(person_id)
         if person_id in placed:
-            collector.problems.append(
+            reader.problems.append(
                 document.problem(
                     where,
+                    "BG302",
                     f"'{person_id}' is already a member of {placed[person_id]}",
                     "list each person once per meeting",
                 )
@@ -347,9 +501,10 @@ def _load_delegation(
             continue
         placed[person_id] = f"delegation '{path.stem}'"
         if person_id not in people:
-            collector.problems.append(
+            reader.problems.append(
                 document.problem(
                     where,
+                    "BG301",
                     f"unknown person '{person_id}': there is no people/{person_id}.yaml",
                     _suggest(person_id, people),
                 )
@@ -359,19 +514,33 @@ def _load_delegation(
             ok = False
     if not ok or delegation is None:
         return None
-    resolved: list[tuple[Member, PersonRecord]] = []
-    for member in delegation.members:
+    resolved: list[tuple[int, Member, PersonRecord]] = []
+    for index, member in enumerate(delegation.members):
         record = people[member.person]
         assert record is not None
-        resolved.append((member, record))
-    seated = [(m, r) for m, r in resolved if not m.support]
-    support = [(m, r) for m, r in resolved if m.support]
-    order = order_by_precedence([m.precedence for m, _ in seated])
+        resolved.append((index, member, record))
+    seated = [entry for entry in resolved if not entry[1].support]
+    support = [entry for entry in resolved if entry[1].support]
+    order = order_by_precedence([m.precedence for _, m, _ in seated])
     members = tuple(
-        Attendee(seated[i][1], seated[i][0], rank) for rank, i in enumerate(order, start=1)
+        Attendee(seated[i][2], seated[i][1], rank, seated[i][0])
+        for rank, i in enumerate(order, start=1)
     )
-    staff = tuple(Attendee(r, m, len(members) + n) for n, (m, r) in enumerate(support, start=1))
-    return DelegationRecord(path.stem, path, delegation, members, staff, is_host)
+    staff = tuple(
+        Attendee(r, m, len(members) + n, i) for n, (i, m, r) in enumerate(support, start=1)
+    )
+    return DelegationRecord(path.stem, path, delegation, members, staff, is_host, document)
+
+
+def _ignored_yml(path: Path) -> Problem:
+    return Problem(
+        path,
+        1,
+        1,
+        "this file is ignored: briefgen reads only files ending in .yaml",
+        f"rename it to {path.stem}.yaml",
+        "BG411",
+    )
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str | None:

@@ -156,79 +156,185 @@ class StrictModel(BaseModel):
 
 
 class Name(StrictModel):
-    given: Text = Field(description="Given name in Latin script")
-    family: Text = Field(description="Family name in Latin script")
-    patronymic: Text | None = None
-    order: Literal["given-family", "family-given"] = Field(
-        "given-family", description="family-given for Chinese, Japanese, Korean, Hungarian names"
+    """A person's name: given and family stored apart, in Latin script."""
+
+    given: Text = Field(description="Given name(s) in Latin script.", examples=["Sergei"])
+    family: Text = Field(description="Family name in Latin script.", examples=["Lavrov"])
+    patronymic: Text | None = Field(
+        None,
+        description="Patronymic, where the culture has one; not printed in lists.",
+        examples=["Viktorovich"],
     )
-    native: Text | None = Field(None, description="The full name in native script")
-    pronunciation: Text | None = None
-    aliases: list[Text] = Field(default_factory=list, description="Other spellings seen in sources")
+    order: Literal["given-family", "family-given"] = Field(
+        "given-family",
+        description="family-given prints the family name first (Chinese, "
+        "Japanese, Korean, Hungarian names).",
+        examples=["family-given"],
+    )
+    native: Text | None = Field(
+        None, description="The full name in native script.", examples=["Сергей Викторович Лавров"]
+    )
+    pronunciation: Text | None = Field(
+        None,
+        description="How to say the name, stressed syllables in capitals.",
+        examples=["sehr-GAY lah-VROF"],
+    )
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other spellings seen in sources; they silence near-duplicate warnings.",
+        examples=[["Sergey Lavrov"]],
+    )
 
 
 class Person(StrictModel):
     """A file in ``people/``: someone who may appear in any meeting."""
 
-    name: Name
-    honorific: Text | None = Field(None, description="H.E., The Hon., Dr, or a military rank")
-    salutation: Text | None = Field(None, description="Mr, Ms, Mx ...")
-    office: Text | None = Field(None, description="Current office")
-    born: IsoDate | None = None
-    photo: Text | None = Field(None, description="Path relative to people/, inside it")
-    bio: Markdown | None = None
+    name: Name = Field(description="The person's name.")
+    honorific: Text | None = Field(
+        None,
+        description="H.E., The Hon., Dr, or a military rank; printed before the salutation.",
+        examples=["H.E."],
+    )
+    salutation: Text | None = Field(None, description="Mr, Ms, Mx ...", examples=["Mr"])
+    office: Text | None = Field(
+        None,
+        description="Current office; the default role at meetings.",
+        examples=["Minister of Foreign Affairs"],
+    )
+    born: IsoDate | None = Field(
+        None, description="Date of birth, YYYY-MM-DD.", examples=["1950-03-21"]
+    )
+    photo: Text | None = Field(
+        None,
+        description="Image path relative to people/, inside it (JPEG, PNG, GIF or WebP).",
+        examples=["photos/sergei-lavrov.jpg"],
+    )
+    bio: Markdown | None = Field(
+        None,
+        description="Short biography in Markdown; raw HTML is shown as text.",
+        examples=["Minister since *2004*."],
+    )
 
 
 class Member(StrictModel):
     """One line of a delegation's member list."""
 
-    person: Id = Field(description="Id (file stem) of a person in people/")
-    role: Text | None = Field(None, description="Role at this meeting; defaults to the office")
-    support: Flag = Field(False, description="Interpreters, note-takers, security: not seated")
-    precedence: Positive | None = Field(None, description="Overrides the list order")
+    person: Id = Field(
+        description="Id (file name without .yaml) of a person in people/.",
+        examples=["sergei-lavrov"],
+    )
+    role: Text | None = Field(
+        None,
+        description="Role at this meeting; defaults to the person's office.",
+        examples=["Minister of Foreign Affairs"],
+    )
+    support: Flag = Field(
+        False,
+        description="true for interpreters, note-takers, security: listed apart and not seated.",
+        examples=[True],
+    )
+    precedence: Positive | None = Field(
+        None, description="Explicit rank in the delegation; overrides the list order.", examples=[2]
+    )
 
 
 class Delegation(StrictModel):
     """A file ``<meeting>/<delegation-id>.yaml``; members in order of precedence."""
 
-    name: Text
-    short: Text | None = None
-    country: Country | None = None
-    members: list[Member] = Field(min_length=1)
+    name: Text = Field(description="Full name of the side.", examples=["Russian Federation"])
+    short: Text | None = Field(None, description="Short name for headings.", examples=["Russia"])
+    country: Country | None = Field(
+        None, description="ISO 3166-1 alpha-2 country code.", examples=["RU"]
+    )
+    members: list[Member] = Field(
+        min_length=1, description="Members in order of precedence, head of delegation first."
+    )
 
 
 class ProgrammeItem(StrictModel):
-    time: ClockTime
-    end: ClockTime | None = None
-    title: Text
-    place: Text | None = None
+    """One timed item of the programme."""
+
+    time: ClockTime = Field(description="Local start time, HH:MM.", examples=["14:30"])
+    end: ClockTime | None = Field(None, description="Local end time, HH:MM.", examples=["15:30"])
+    title: Text = Field(description="What happens.", examples=["Restricted talks"])
+    place: Text | None = Field(None, description="Where.", examples=["President's office"])
 
 
 class Topic(StrictModel):
-    title: Text
-    background: Markdown | None = None
-    points: list[Markdown] = Field(default_factory=list, description="Points to make")
-    if_raised: list[Markdown] = Field(default_factory=list, description="Responsive lines")
+    """One subject for the talks."""
+
+    title: Text = Field(description="Heading of the topic.", examples=["Syria"])
+    background: Markdown | None = Field(None, description="Background in Markdown.")
+    points: list[Markdown] = Field(
+        default_factory=list, description="Points to make (lines to take), in Markdown."
+    )
+    if_raised: list[Markdown] = Field(
+        default_factory=list,
+        description="Responsive lines if the other side raises the subject, in Markdown.",
+    )
 
 
 class Meeting(StrictModel):
     """The file ``<meeting-id>/meeting.yaml``."""
 
-    title: Text
-    short_title: Text | None = Field(None, description="Used in page headers; defaults to title")
-    date: IsoDate
-    start: ClockTime | None = None
-    end: ClockTime | None = None
-    timezone: Timezone | None = None
-    venue: Text | None = None
-    city: Text | None = None
-    marking: Text = Field(description="Security marking printed on every page")
-    caveats: list[Text] = Field(default_factory=list, description="Handling caveats")
-    language: Literal["en"] = "en"
-    host: Id | None = None
-    delegations: list[Id] = Field(min_length=1)
-    perspective: Id | None = Field(None, description="Whose briefing this is")
-    objectives: list[Markdown] = Field(default_factory=list)
-    programme: list[ProgrammeItem] = Field(default_factory=list)
-    topics: list[Topic] = Field(default_factory=list)
-    press: list[Markdown] = Field(default_factory=list)
+    title: Text = Field(
+        description="Full title of the meeting.",
+        examples=["Russia–Turkey talks at presidential level"],
+    )
+    short_title: Text | None = Field(
+        None,
+        description="Used in page footers; defaults to title.",
+        examples=["Russia–Turkey talks"],
+    )
+    date: IsoDate = Field(description="Date of the meeting, YYYY-MM-DD.", examples=["2017-09-28"])
+    start: ClockTime | None = Field(
+        None, description="Local start time, HH:MM.", examples=["14:00"]
+    )
+    end: ClockTime | None = Field(None, description="Local end time, HH:MM.", examples=["17:00"])
+    timezone: Timezone | None = Field(
+        None, description="IANA timezone of the local times.", examples=["Europe/Istanbul"]
+    )
+    venue: Text | None = Field(
+        None, description="Building or place.", examples=["Presidential Complex"]
+    )
+    city: Text | None = Field(None, description="City.", examples=["Ankara"])
+    marking: Text = Field(
+        description="Security marking printed on every page.", examples=["OFFICIAL"]
+    )
+    caveats: list[Text] = Field(
+        default_factory=list,
+        description="Handling caveats printed with the marking.",
+        examples=[["UK EYES ONLY"]],
+    )
+    language: Literal["en"] = Field(
+        "en", description="Language of the book's labels and dates.", examples=["en"]
+    )
+    host: Id | None = Field(
+        None, description="Id of the host delegation (listed first).", examples=["turkey"]
+    )
+    delegations: list[Id] = Field(
+        min_length=1,
+        description="Ids of the delegation files in this folder.",
+        examples=[["turkey", "russia"]],
+    )
+    perspective: Id | None = Field(
+        None, description="Id of the delegation this briefing is for.", examples=["russia"]
+    )
+    objectives: list[Markdown] = Field(
+        default_factory=list, description="What our side wants from the meeting, in Markdown."
+    )
+    programme: list[ProgrammeItem] = Field(default_factory=list, description="Timed schedule.")
+    topics: list[Topic] = Field(default_factory=list, description="Subjects for the talks.")
+    press: list[Markdown] = Field(
+        default_factory=list, description="Lines to take with the press, in Markdown."
+    )
+
+
+class ProjectConfig(StrictModel):
+    """The optional file ``briefgen.yaml`` at the data root: settings for all meetings."""
+
+    markings: list[Text] | None = Field(
+        None,
+        description="The markings this office uses; check warns about any other.",
+        examples=[["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET"]],
+    )

@@ -32,6 +32,28 @@ def describe_path(path: DataPath) -> str:
     return text or "the file"
 
 
+_BRIEFGEN_CODES = {
+    "briefgen_id": "BG209",
+    "briefgen_date": "BG205",
+    "briefgen_time": "BG206",
+    "briefgen_flag": "BG210",
+    "briefgen_timezone": "BG207",
+    "briefgen_country": "BG208",
+    "briefgen_positive": "BG212",
+    "briefgen_text_too_long": "BG215",
+}
+_EMPTY_KINDS = {
+    "string_type",
+    "list_type",
+    "model_type",
+    "dict_type",
+    "int_type",
+    "bool_type",
+    "date_type",
+    "time_type",
+}
+
+
 def translate_error(error: ErrorDetails, document: YamlDocument, model: type[BaseModel]) -> Problem:
     """Turn one pydantic error into a sentence located at the offending YAML node."""
     path: DataPath = tuple(error["loc"])
@@ -47,52 +69,44 @@ def translate_error(error: ErrorDetails, document: YamlDocument, model: type[Bas
             if close
             else ("allowed keys: " + ", ".join(allowed) if allowed else None)
         )
-        return document.problem(path, f"unknown key '{key}'", hint, of_key=True)
+        return document.problem(path, "BG201", f"unknown key '{key}'", hint, of_key=True)
     if kind == "missing":
         parent = path[:-1]
         return document.problem(
             parent,
+            "BG202",
             f"missing required key '{path[-1]}'"
             + (f" in {describe_path(parent)}" if parent else ""),
             f"add '{path[-1]}: ...'",
             of_key=bool(parent),
         )
-    if value is None and kind in {
-        "string_type",
-        "list_type",
-        "model_type",
-        "dict_type",
-        "int_type",
-        "bool_type",
-        "date_type",
-        "time_type",
-    }:
+    if (value is None and kind in _EMPTY_KINDS) or kind == "string_too_short":
         return document.problem(
-            path, f"'{where}' is empty", "give it a value or remove the key", of_key=True
+            path, "BG204", f"'{where}' is empty", "give it a value or remove the key", of_key=True
         )
     if kind == "string_type":
-        return document.problem(path, f"'{where}' must be text, not {_kind_of(value)}")
+        return document.problem(path, "BG203", f"'{where}' must be text, not {_kind_of(value)}")
     if kind == "list_type":
         return document.problem(
             path,
+            "BG203",
             f"'{where}' must be a list, not {_kind_of(value)}",
             "write each item on its own line starting with '- '",
         )
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return document.problem(
-            path, f"'{where}' must be a mapping of keys to values, not {_kind_of(value)}"
+            path, "BG203", f"'{where}' must be a mapping of keys to values, not {_kind_of(value)}"
         )
-    if kind == "string_too_short":
-        return document.problem(path, f"'{where}' is empty", "give it a value or remove the key")
     if kind == "too_short":
         minimum = error.get("ctx", {}).get("min_length", 1)
-        return document.problem(path, f"'{where}' must have at least {minimum} item(s)")
+        return document.problem(path, "BG213", f"'{where}' must have at least {minimum} item(s)")
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return document.problem(path, f"'{where}' cannot be '{value}': expected {expected}")
-    if kind.startswith("briefgen_"):
-        return document.problem(path, f"{where}: {error['msg']}")
-    return document.problem(path, f"{where}: {error['msg']}")
+        return document.problem(
+            path, "BG211", f"'{where}' cannot be '{value}': expected {expected}"
+        )
+    code = _BRIEFGEN_CODES.get(kind, "BG214")
+    return document.problem(path, code, f"{where}: {error['msg']}")
 
 
 def fields_at(model: type[BaseModel], path: DataPath) -> list[str]:

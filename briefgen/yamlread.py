@@ -19,14 +19,15 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .codes import lookup
 from .errors import Problem
+from .limits import DEFAULT_LIMITS, Limits
 
 #: A path into the data: mapping keys and sequence indices from the top.
 DataPath = tuple[str | int, ...]
 
-MAX_FILE_BYTES = 1_000_000
-MAX_DEPTH = 20
-_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?:\s|$)", re.MULTILINE)
+_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?:[ \t]|$)", re.MULTILINE)
+_IGNORE_COMMENT = re.compile(r"#\s*briefgen:\s*ignore\s+([A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*)")
 
 
 @dataclass
@@ -35,8 +36,11 @@ class YamlDocument:
 
     path: Path
     data: Any
+    text: str = ""
     value_positions: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    #: Codes silenced by a ``# briefgen: ignore CODE[, CODE]`` comment in the file.
+    ignored: frozenset[str] = frozenset()
 
     def position(self, path: DataPath, *, of_key: bool = False) -> tuple[int, int]:
         """Line and column of the node at ``path``, or of its nearest known ancestor.
@@ -53,11 +57,28 @@ class YamlDocument:
         return (1, 1)
 
     def problem(
-        self, path: DataPath, message: str, hint: str | None = None, *, of_key: bool = False
+        self,
+        path: DataPath,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        *,
+        of_key: bool = False,
     ) -> Problem:
         """A problem located at the node at ``path``."""
         line, col = self.position(path, of_key=of_key)
-        return Problem(self.path, line, col, message, hint)
+        return Problem(self.path, line, col, message, hint, code)
+
+    def find_text(self, path: DataPath, needle: str) -> tuple[int, int]:
+        """Line and column of ``needle`` inside the value at ``path`` (its start if not found)."""
+        line, col = self.position(path)
+        lines = self.text.splitlines()
+        offset = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+        found = self.text.find(needle, offset)
+        if found < 0:
+            return line, col
+        found_line = self.text.count("\n", 0, found) + 1
+        return found_line, found - (self.text.rfind("\n", 0, found) + 1) + 1
 
 
 class YamlReadError(Exception):
@@ -76,9 +97,9 @@ class _StrictComposer(yaml.SafeLoader):
         self.briefgen_path = path
         self.briefgen_problems: list[Problem] = []
 
-    def _note(self, mark: Any, message: str, hint: str | None = None) -> None:
+    def _note(self, mark: Any, code: str, message: str, hint: str) -> None:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        self.briefgen_problems.append(Problem(self.briefgen_path, line, col, message, hint))
+        self.briefgen_problems.append(Problem(self.briefgen_path, line, col, message, hint, code))
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event: Any = self.peek_event()  # type: ignore[no-untyped-call]
@@ -86,6 +107,7 @@ class _StrictComposer(yaml.SafeLoader):
             self.get_event()  # type: ignore[no-untyped-call]
             self._note(
                 event.start_mark,
+                "BG102",
                 f"alias '*{event.anchor}' is not allowed",
                 "write the value out in full instead of referring to an anchor",
             )
@@ -95,6 +117,7 @@ class _StrictComposer(yaml.SafeLoader):
             if event.anchor is not None:
                 self._note(
                     event.start_mark,
+                    "BG102",
                     f"anchor '&{event.anchor}' is not allowed",
                     "write each value out in full; anchors and aliases hide what is repeated",
                 )
@@ -102,6 +125,7 @@ class _StrictComposer(yaml.SafeLoader):
             if event.tag not in (None, "!"):
                 self._note(
                     event.start_mark,
+                    "BG104",
                     f"YAML tag '{event.tag}' is not allowed",
                     "remove the tag; values are plain text",
                 )
@@ -109,34 +133,41 @@ class _StrictComposer(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def read_yaml(path: Path) -> YamlDocument:
+def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlDocument:
     """Read and check one YAML file whose top level must be a mapping.
 
     Raises :class:`YamlReadError` with every problem found in the file.
     """
-    raw = path.read_bytes()
-    return parse_yaml(raw, path)
-
-
-def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
-    """Parse YAML bytes (see :func:`read_yaml`); ``path`` is only used in messages."""
-    if len(raw) > MAX_FILE_BYTES:
+    try:
+        size = path.stat().st_size
+        if size > limits.file_bytes:
+            raise YamlReadError([_too_large(path, size, limits)])
+        raw = path.read_bytes()
+    except OSError as exc:
         raise YamlReadError(
-            [
-                Problem(
-                    path,
-                    1,
-                    1,
-                    f"file is {len(raw):,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
-                    "split the content or shorten it",
-                )
-            ]
-        )
+            [Problem(path, 0, 0, f"cannot read the file: {exc.strerror}", None, "BG113")]
+        ) from exc
+    return parse_yaml(raw, path, limits)
+
+
+def _too_large(path: Path, size: int, limits: Limits) -> Problem:
+    return Problem(
+        path,
+        1,
+        1,
+        f"file is {size:,} bytes, more than the limit of {limits.file_bytes:,}",
+        "split or shorten it, or raise --max-file-bytes",
+        "BG111",
+    )
+
+
+def parse_yaml(raw: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlDocument:
+    """Parse YAML bytes (see :func:`read_yaml`); ``path`` is only used in messages."""
+    if len(raw) > limits.file_bytes:
+        raise YamlReadError([_too_large(path, len(raw), limits)])
     text = _decode(raw, path)
     if not text.strip():
-        raise YamlReadError(
-            [Problem(path, 1, 1, "file is empty", "add content or delete the file")]
-        )
+        raise YamlReadError([_empty(path)])
     problems = _conflict_markers(text, path) + _tab_indentation(text, path)
     if problems:
         raise YamlReadError(problems)
@@ -148,19 +179,29 @@ def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"invalid YAML: {exc.problem or exc.context}"
-        raise YamlReadError([Problem(path, line, col, message, _syntax_hint(exc))]) from exc
+        raise YamlReadError(
+            [Problem(path, line, col, message, _syntax_hint(exc), "BG100")]
+        ) from exc
     except yaml.YAMLError as exc:
-        raise YamlReadError([Problem(path, 1, 1, f"invalid YAML: {exc}")]) from exc
+        raise YamlReadError([Problem(path, 1, 1, f"invalid YAML: {exc}", None, "BG100")]) from exc
+    except RecursionError as exc:
+        raise YamlReadError(
+            [Problem(path, 1, 1, "nesting is far too deep", "flatten the structure", "BG110")]
+        ) from exc
     finally:
         composer.dispose()
 
-    document = YamlDocument(path=path, data=None)
-    problems = list(composer.briefgen_problems)
     if node is None:
-        raise YamlReadError(
-            [Problem(path, 1, 1, "file is empty", "add content or delete the file")]
-        )
-    document.data = _to_data(node, (), document, problems, depth=0)
+        raise YamlReadError([_empty(path)])
+    ignored = frozenset(
+        code.code
+        for match in _IGNORE_COMMENT.finditer(text)
+        for name in match.group(1).split(",")
+        if (code := lookup(name.strip())) is not None
+    )
+    document = YamlDocument(path=path, data=None, text=text, ignored=ignored)
+    problems = list(composer.briefgen_problems)
+    document.data = _to_data(node, (), document, problems, 0, limits)
     if not isinstance(node, MappingNode):
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         problems.append(
@@ -170,11 +211,16 @@ def parse_yaml(raw: bytes, path: Path) -> YamlDocument:
                 col,
                 "the top level must be a mapping of keys to values",
                 "start the file with 'key: value' lines",
+                "BG109",
             )
         )
     if problems:
         raise YamlReadError(problems)
     return document
+
+
+def _empty(path: Path) -> Problem:
+    return Problem(path, 1, 1, "file is empty", "add content or delete the file", "BG108")
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -183,7 +229,7 @@ def _decode(raw: bytes, path: Path) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise YamlReadError(
             [
                 Problem(
@@ -192,6 +238,7 @@ def _decode(raw: bytes, path: Path) -> str:
                     col,
                     f"invalid UTF-8 byte 0x{raw[exc.start]:02x}",
                     "save the file as UTF-8",
+                    "BG107",
                 )
             ]
         ) from exc
@@ -208,6 +255,7 @@ def _conflict_markers(text: str, path: Path) -> list[Problem]:
                 1,
                 f"git merge-conflict marker '{match.group(1)}'",
                 "resolve the merge conflict and remove the marker lines",
+                "BG105",
             )
         )
     return problems
@@ -215,15 +263,27 @@ def _conflict_markers(text: str, path: Path) -> list[Problem]:
 
 def _tab_indentation(text: str, path: Path) -> list[Problem]:
     problems = []
+    block_indent: int | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped.strip() or indent > block_indent:
+                continue
+            block_indent = None
         if stripped.startswith("\t"):
-            col = len(line) - len(stripped) + 1
             problems.append(
                 Problem(
-                    path, number, col, "tab character used for indentation", "indent with spaces"
+                    path,
+                    number,
+                    indent + 1,
+                    "tab character used for indentation",
+                    "indent with spaces",
+                    "BG106",
                 )
             )
+        elif re.search(r"(^|[:\-]\s)[|>][-+0-9]*\s*(#.*)?$", stripped):
+            block_indent = indent
     return problems
 
 
@@ -235,22 +295,30 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
         return "each line in a mapping needs 'key: value'"
     if "expected a single document" in problem:
         return "keep one YAML document per file (remove the extra '---')"
+    if "found character '\\t'" in problem or "\\t" in problem:
+        return "indent with spaces, not tabs"
     return None
 
 
 def _to_data(
-    node: Node, path: DataPath, document: YamlDocument, problems: list[Problem], depth: int
+    node: Node,
+    path: DataPath,
+    document: YamlDocument,
+    problems: list[Problem],
+    depth: int,
+    limits: Limits,
 ) -> Any:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     document.value_positions[path] = (line, col)
-    if depth > MAX_DEPTH:
+    if depth > limits.depth:
         problems.append(
             Problem(
                 document.path,
                 line,
                 col,
-                f"nesting is deeper than {MAX_DEPTH} levels",
+                f"nesting is deeper than {limits.depth} levels",
                 "flatten the structure",
+                "BG110",
             )
         )
         return None
@@ -260,7 +328,7 @@ def _to_data(
         return str(node.value)
     if isinstance(node, SequenceNode):
         return [
-            _to_data(item, (*path, index), document, problems, depth + 1)
+            _to_data(item, (*path, index), document, problems, depth + 1, limits)
             for index, item in enumerate(node.value)
         ]
     assert isinstance(node, MappingNode)
@@ -269,7 +337,14 @@ def _to_data(
         key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if not isinstance(key_node, ScalarNode):
             problems.append(
-                Problem(document.path, key_line, key_col, "a mapping key must be plain text")
+                Problem(
+                    document.path,
+                    key_line,
+                    key_col,
+                    "a mapping key must be plain text",
+                    None,
+                    "BG112",
+                )
             )
             continue
         key = str(key_node.value)
@@ -281,6 +356,7 @@ def _to_data(
                     key_col,
                     "merge key '<<' is not allowed",
                     "write the merged keys out in full",
+                    "BG103",
                 )
             )
             continue
@@ -293,9 +369,10 @@ def _to_data(
                     key_col,
                     f"duplicate key '{key}' (first defined on line {first_line})",
                     "remove one of the two",
+                    "BG101",
                 )
             )
             continue
         document.key_positions[(*path, key)] = (key_line, key_col)
-        result[key] = _to_data(value_node, (*path, key), document, problems, depth + 1)
+        result[key] = _to_data(value_node, (*path, key), document, problems, depth + 1, limits)
     return result

@@ -42,10 +42,10 @@ def test_check_reports_located_errors_and_exits_one(
     result = runner.invoke(main, ["check"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "delegations/m/away.yaml:4:5: error: unknown key 'rol'; did you mean 'role'?",
+        "delegations/m/away.yaml:4:5: error: unknown key 'rol'; did you mean 'role'? [BG201]",
         "delegations/m/away.yaml:5:13: error: unknown person 'nobody': there is no "
-        "people/nobody.yaml",
-        "2 error(s) found; nothing was built.",
+        "people/nobody.yaml [BG301]",
+        "2 error(s), 0 warning(s).",
     ]
     assert "Traceback" not in result.output
 

@@ -12,10 +12,10 @@ from .conftest import EXAMPLE, EXAMPLE_MEETING, DataTree
 
 
 def errors(root: Path) -> list[str]:
-    """Problems as they are printed, with paths relative to the data root."""
+    """Errors as they are printed, with paths relative to the data root."""
     with pytest.raises(ValidationFailed) as info:
         load_project(root)
-    return [p.format(relative_to=root) for p in info.value.problems]
+    return [p.format(relative_to=root) for p in info.value.problems if p.severity == "error"]
 
 
 def test_example_data_is_valid() -> None:
@@ -48,8 +48,8 @@ def test_unknown_key_with_suggestion(data_tree: DataTree) -> None:
     )
     assert errors(root) == [
         "people/boris-beta.yaml:1:1: error: missing required key 'family' in name; "
-        "add 'family: ...'",
-        "people/boris-beta.yaml:3:3: error: unknown key 'famly'; did you mean 'family'?",
+        "add 'family: ...' [BG202]",
+        "people/boris-beta.yaml:3:3: error: unknown key 'famly'; did you mean 'family'? [BG201]",
     ]
 
 
@@ -64,7 +64,7 @@ def test_missing_required_top_level_key(data_tree: DataTree) -> None:
         **{"m/meeting.yaml": "title: T\ndate: 2020-01-02\ndelegations: [home, away]\n"}
     )
     assert errors(root) == [
-        "m/meeting.yaml:1:1: error: missing required key 'marking'; add 'marking: ...'"
+        "m/meeting.yaml:1:1: error: missing required key 'marking'; add 'marking: ...' [BG202]"
     ]
 
 
@@ -72,7 +72,7 @@ def test_wrong_type(data_tree: DataTree) -> None:
     root = data_tree(**{"m/away.yaml": "name: Away\nmembers: anna-alpha\n"})
     assert errors(root) == [
         "m/away.yaml:2:10: error: 'members' must be a list, not 'anna-alpha'; "
-        "write each item on its own line starting with '- '"
+        "write each item on its own line starting with '- ' [BG203]"
     ]
 
 
@@ -92,9 +92,9 @@ def test_invalid_date_and_time(data_tree: DataTree) -> None:
     )
     assert errors(root) == [
         "m/meeting.yaml:2:7: error: date: '2020-02-30' is not a valid date: write it as "
-        "YYYY-MM-DD, e.g. 2017-09-28",
+        "YYYY-MM-DD, e.g. 2017-09-28 [BG205]",
         "m/meeting.yaml:6:11: error: programme[1].time: '25:00' is not a valid time: write it "
-        "as HH:MM on the 24-hour clock, e.g. 14:30",
+        "as HH:MM on the 24-hour clock, e.g. 14:30 [BG206]",
     ]
 
 
@@ -102,7 +102,7 @@ def test_duplicate_key_reported_through_loader(data_tree: DataTree) -> None:
     root = data_tree(**{"m/home.yaml": "name: A\nname: B\nmembers:\n  - person: can-gamma\n"})
     assert errors(root) == [
         "m/home.yaml:2:1: error: duplicate key 'name' (first defined on line 1); remove one of "
-        "the two"
+        "the two [BG101]"
     ]
 
 
@@ -110,7 +110,7 @@ def test_unknown_person_reference_with_suggestion(data_tree: DataTree) -> None:
     root = data_tree(**{"m/away.yaml": "name: Away\nmembers:\n  - person: ana-alpha\n"})
     assert errors(root) == [
         "m/away.yaml:3:13: error: unknown person 'ana-alpha': there is no "
-        "people/ana-alpha.yaml; did you mean 'anna-alpha'?"
+        "people/ana-alpha.yaml; did you mean 'anna-alpha'? [BG301]"
     ]
 
 
@@ -127,9 +127,10 @@ def test_delegation_without_file_and_bad_host(data_tree: DataTree) -> None:
         }
     )
     assert errors(root) == [
-        "m/meeting.yaml:4:7: error: host 'hom' is not one of the delegations; did you mean 'home'?",
+        "m/meeting.yaml:4:7: error: host 'hom' is not one of the delegations; "
+        "did you mean 'home'? [BG304]",
         "m/meeting.yaml:5:21: error: delegation 'awya' has no file awya.yaml in this folder; "
-        "did you mean 'away'?",
+        "did you mean 'away'? [BG303]",
     ]
 
 
@@ -189,7 +190,8 @@ def test_photo_must_stay_inside_people(data_tree: DataTree, tmp_path: Path) -> N
     [message] = errors(root)
     assert message == (
         "people/boris-beta.yaml:4:8: error: photo '../../secret.png' is outside "
-        "the people/ folder; keep photos under people/, e.g. people/photos/"
+        "the people/ folder (after following links); keep photos under people/, "
+        "e.g. people/photos/ [BG307]"
     )
 
 
@@ -205,7 +207,7 @@ PERSON_WITH_PHOTO = "name:\n  given: Boris\n  family: Beta\nphoto: {}\n"
 def test_unlisted_delegation_file_is_a_warning(data_tree: DataTree) -> None:
     root = data_tree(**{"m/stray.yaml": "name: Stray\nmembers:\n  - person: anna-alpha\n"})
     project = load_project(root)
-    [warning] = project.warnings
+    [warning] = [w for w in project.warnings if w.code == "BG401"]
     assert warning.severity == "warning"
     assert warning.file.name == "stray.yaml"
 
@@ -220,3 +222,13 @@ def test_build_ignores_unrelated_broken_person(data_tree: DataTree) -> None:
 def test_find_root() -> None:
     assert find_root(EXAMPLE) == (EXAMPLE, None)
     assert find_root(EXAMPLE_MEETING) == (EXAMPLE, [EXAMPLE_MEETING])
+
+
+def test_photo_that_is_not_an_image(data_tree: DataTree) -> None:
+    root = data_tree(**{"people/boris-beta.yaml": PERSON_WITH_PHOTO.format("photos/b.png")})
+    (root / "people/photos").mkdir(parents=True)
+    (root / "people/photos/b.png").write_bytes(b"not an image at all")
+    assert errors(root) == [
+        "people/boris-beta.yaml:4:8: error: photo 'photos/b.png' is not a readable image; "
+        "use a JPEG, PNG, GIF or WebP file [BG309]"
+    ]

@@ -3,10 +3,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
-from briefgen.errors import RenderError
 from briefgen.load import load_project
 from briefgen.render import RenderOptions, make_environment, render_book
 
@@ -109,16 +107,3 @@ def test_photo_embedded_as_data_uri_and_monogram_otherwise(data_tree: DataTree) 
     html = render(root)
     assert 'src="data:image/png;base64,' in html
     assert '<div class="photo monogram" role="img" aria-label="Anna Alpha">AA</div>' in html
-
-
-def test_photo_that_is_not_an_image_is_an_error(data_tree: DataTree) -> None:
-    root = data_tree(
-        **{
-            "people/boris-beta.yaml": "name:\n  given: Boris\n  family: Beta\n"
-            "photo: photos/boris.png\n"
-        }
-    )
-    (root / "people/photos").mkdir(parents=True)
-    (root / "people/photos/boris.png").write_bytes(b"not an image")
-    with pytest.raises(RenderError, match="not a readable image"):
-        render(root)

@@ -1,0 +1,31 @@
+"""Resource limits on untrusted input, with generous defaults for real use.
+
+Each limit is checked before the expensive work it protects (a file's size
+before parsing it, an image's pixel count from its header before decoding),
+and each can be raised on the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    #: Bytes in one YAML file; the longest real meeting file is a few tens of KB.
+    file_bytes: int = 1_000_000
+    #: Nesting levels in one YAML file; the format needs five.
+    depth: int = 20
+    #: Characters in one text value (a bio, a background); ~30 printed pages.
+    text_chars: int = 100_000
+    #: People in one meeting, all delegations together; a large summit has a few hundred.
+    people_per_meeting: int = 2_000
+    #: Bytes in one photo file.
+    image_bytes: int = 20_000_000
+    #: Pixels in one photo (width × height), read from the header before decoding.
+    image_pixels: int = 40_000_000
+    #: Seconds to render one meeting's PDF; 0 means no limit.
+    timeout: float = 300.0
+
+
+DEFAULT_LIMITS = Limits()

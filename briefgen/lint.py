@@ -1,0 +1,307 @@
+"""Rules beyond the schema: things a careful protocol reviewer would query.
+
+Every rule here produces warnings (``--strict`` turns them into failures).
+They run on a project that already loaded without errors, so every
+reference is resolved and every document is at hand for locations.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from itertools import combinations, pairwise
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .errors import Problem
+from .load import MeetingRecord, PersonRecord, Project
+from .protocol import display_name
+from .yamlread import DataPath, YamlDocument
+
+#: Markings accepted when the project's briefgen.yaml does not list its own.
+DEFAULT_MARKINGS = (
+    "PUBLIC",
+    "INTERNAL",
+    "RESTRICTED",
+    "CONFIDENTIAL",
+    "SECRET",
+    "TOP SECRET",
+    "OFFICIAL",
+    "OFFICIAL-SENSITIVE",
+    "UNCLASSIFIED",
+    "CUI",
+    "NATO UNCLASSIFIED",
+    "NATO RESTRICTED",
+    "NATO CONFIDENTIAL",
+    "NATO SECRET",
+    "COSMIC TOP SECRET",
+    "RESTREINT UE/EU RESTRICTED",
+    "CONFIDENTIEL UE/EU CONFIDENTIAL",
+    "SECRET UE/EU SECRET",
+    "TRÈS SECRET UE/EU TOP SECRET",
+)
+
+#: Spelling variants of romanised names that stand for one original spelling,
+#: applied in order (Алексей → Alexei/Alexey/Aleksei, Юрий → Yuri/Yury/Yuriy).
+_TRANSLIT_VARIANTS = (
+    ("kh", "h"),
+    ("x", "ks"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("yu", "iu"),
+    ("ya", "ia"),
+    ("ye", "e"),
+    ("yo", "e"),
+    ("ey", "ei"),
+    ("iy", "i"),
+    ("y", "i"),
+    ("ii", "i"),
+)
+_WORD = re.compile(r"[^\W\d_]{4,}")
+#: Similarity (0–100) above which two full names of different people are queried.
+NAME_SIMILARITY = 92
+
+
+def lint_project(project: Project, all_people: bool = True) -> list[Problem]:
+    """All warnings for ``project``, minus those a file silences with ``# briefgen: ignore``."""
+    found: list[Problem] = []
+    markings = {m.upper() for m in project.config.markings or DEFAULT_MARKINGS}
+    for record in project.meetings:
+        found += _lint_meeting(record, markings)
+    found += _near_duplicate_people(list(project.people.values()))
+    if all_people:
+        found += _unused_people(project)
+    ignored = _ignored_by_file(project)
+    return [p for p in found if p.code not in ignored.get(p.file, frozenset())]
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: ``Erdoğan`` → ``erdogan``."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
+
+
+def transliteration_key(text: str) -> str:
+    """A key equal for spelling variants of one name: ``Alexey`` and ``Alexei`` agree."""
+    key = fold(text)
+    for old, new in _TRANSLIT_VARIANTS:
+        key = key.replace(old, new)
+    return key
+
+
+def _ignored_by_file(project: Project) -> dict[object, frozenset[str]]:
+    documents: list[YamlDocument] = [p.document for p in project.people.values()]
+    for record in project.meetings:
+        documents.append(record.document)
+        documents += [d.document for d in record.delegations]
+    return {d.path: d.ignored for d in documents if d.ignored}
+
+
+def _lint_meeting(record: MeetingRecord, markings: set[str]) -> list[Problem]:
+    meeting, document = record.meeting, record.document
+    found: list[Problem] = []
+    if meeting.marking.upper() not in markings:
+        found.append(
+            document.problem(
+                ("marking",),
+                "BG409",
+                f"marking '{meeting.marking}' is not a known marking",
+                "check the spelling, or list your markings under 'markings' in briefgen.yaml",
+            )
+        )
+    found += _programme_times(record)
+    for delegation in record.delegations:
+        claims: dict[int, int] = {}
+        for attendee in (*delegation.members, *delegation.support):
+            where: DataPath = ("members", attendee.index)
+            if attendee.role is None:
+                found.append(
+                    delegation.document.problem(
+                        (*where, "person"),
+                        "BG408",
+                        f"'{attendee.record.id}' has neither a role "
+                        "here nor an office in the people file",
+                        "add 'role:' to the member",
+                    )
+                )
+            wanted = attendee.member.precedence
+            if wanted is not None and not attendee.member.support:
+                if wanted in claims:
+                    found.append(
+                        delegation.document.problem(
+                            (*where, "precedence"),
+                            "BG410",
+                            f"precedence {wanted} is also claimed by members[{claims[wanted] + 1}]",
+                            "give each member its own number",
+                        )
+                    )
+                claims.setdefault(wanted, attendee.index)
+    for person in record.people:
+        if person.person.name.native and not person.person.name.pronunciation:
+            found.append(
+                person.document.problem(
+                    ("name", "native"),
+                    "BG407",
+                    f"'{person.person.name.native}' has no pronunciation",
+                    "add name.pronunciation so the principal can say the name",
+                )
+            )
+    found += _given_name_variants(record)
+    found += _misspelt_names(record)
+    return found
+
+
+def _programme_times(record: MeetingRecord) -> list[Problem]:
+    found = []
+    items = record.meeting.programme
+    for index in range(1, len(items)):
+        if items[index].time < items[index - 1].time:
+            found.append(
+                record.document.problem(
+                    ("programme", index, "time"),
+                    "BG403",
+                    f"'{items[index].title}' at {items[index].time:%H:%M} comes after an "
+                    f"item at {items[index - 1].time:%H:%M}",
+                    "list the programme in time order",
+                )
+            )
+    ordered = sorted(range(len(items)), key=lambda i: items[i].time)
+    for before, after in pairwise(ordered):
+        end = items[before].end
+        if end is not None and end > items[after].time:
+            found.append(
+                record.document.problem(
+                    ("programme", after, "time"),
+                    "BG404",
+                    f"'{items[after].title}' starts at {items[after].time:%H:%M}, before "
+                    f"'{items[before].title}' ends at {end:%H:%M}",
+                    "check the times",
+                )
+            )
+    return found
+
+
+def _given_name_variants(record: MeetingRecord) -> list[Problem]:
+    """Two spellings of one given name in one delegation (Alexey / Alexei)."""
+    found = []
+    for delegation in record.delegations:
+        people = [a.record for a in (*delegation.members, *delegation.support)]
+        for first, second in combinations(people, 2):
+            a, b = first.person.name.given, second.person.name.given
+            if a != b and transliteration_key(a) == transliteration_key(b):
+                found.append(
+                    second.document.problem(
+                        ("name", "given"),
+                        "BG405",
+                        f"given name '{b}' is spelled '{a}' for "
+                        f"{display_name(first.person.name)} in the same delegation",
+                        "use one transliteration for one name",
+                    )
+                )
+    return found
+
+
+def _name_forms(record: PersonRecord) -> list[str]:
+    name = record.person.name
+    return [f"{name.given} {name.family}", *name.aliases]
+
+
+def _near_duplicate_people(people: list[PersonRecord]) -> list[Problem]:
+    """Different people whose names or aliases are almost the same: one person twice?"""
+    found = []
+    forms = [
+        (p, form, fold(form), transliteration_key(form)) for p in people for form in _name_forms(p)
+    ]
+    for (p1, f1, n1, k1), (p2, f2, n2, k2) in combinations(forms, 2):
+        if p1.id == p2.id:
+            continue
+        if n1 == n2 or k1 == k2 or fuzz.ratio(n1, n2) >= NAME_SIMILARITY:
+            found.append(
+                p2.document.problem(
+                    ("name",),
+                    "BG405",
+                    f"'{f2}' is nearly the same name as '{f1}' (people/{p1.source.name})",
+                    "if they are one person keep one file and list "
+                    "the other spelling under name.aliases",
+                    of_key=True,
+                )
+            )
+    return found
+
+
+def _texts(record: MeetingRecord) -> Iterator[tuple[YamlDocument, DataPath, str]]:
+    meeting, document = record.meeting, record.document
+    yield document, ("title",), meeting.title
+    for i, text in enumerate(meeting.objectives):
+        yield document, ("objectives", i), text
+    for i, item in enumerate(meeting.programme):
+        yield document, ("programme", i, "title"), item.title
+    for i, topic in enumerate(meeting.topics):
+        yield document, ("topics", i, "title"), topic.title
+        if topic.background:
+            yield document, ("topics", i, "background"), topic.background
+        for j, text in enumerate(topic.points):
+            yield document, ("topics", i, "points", j), text
+        for j, text in enumerate(topic.if_raised):
+            yield document, ("topics", i, "if_raised", j), text
+    for i, text in enumerate(meeting.press):
+        yield document, ("press", i), text
+    for person in record.people:
+        if person.person.bio:
+            yield person.document, ("bio",), person.person.bio
+
+
+def _misspelt_names(record: MeetingRecord) -> list[Problem]:
+    """Words in the meeting's texts one typo (or one transliteration) away from a name."""
+    names: dict[str, str] = {}
+    for person in record.people:
+        full = display_name(person.person.name)
+        for form in _name_forms(person):
+            for token in _WORD.findall(form):
+                names.setdefault(token, full)
+    keys = {transliteration_key(token): token for token in names}
+    found = []
+    for document, path, text in _texts(record):
+        seen: set[str] = set()
+        for word in _WORD.findall(text):
+            if word in names or word in seen or not word[0].isupper():
+                continue
+            seen.add(word)
+            target = keys.get(transliteration_key(word))
+            if target is None:
+                limit = 1 if len(word) < 7 else 2
+                close = [
+                    t for t in names if Levenshtein.distance(word, t, score_cutoff=limit) <= limit
+                ]
+                target = close[0] if len(close) == 1 else None
+            if target is not None:
+                line, col = document.find_text(path, word)
+                found.append(
+                    Problem(
+                        document.path,
+                        line,
+                        col,
+                        f"'{word}' looks like a misspelling of '{target}' ({names[target]})",
+                        f"write '{target}' as in the people file",
+                        "BG406",
+                    )
+                )
+    return found
+
+
+def _unused_people(project: Project) -> list[Problem]:
+    used = {p.id for record in project.meetings for p in record.people}
+    return [
+        Problem(
+            p.source,
+            1,
+            1,
+            f"'{p.id}' is not a member of any meeting",
+            "delete the file if the person is no longer needed",
+            "BG402",
+        )
+        for p in project.people.values()
+        if p.id not in used
+    ]
