@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from itertools import combinations, pairwise
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .errors import Problem
 from .load import MeetingRecord, PersonRecord, Project
@@ -272,9 +272,7 @@ def _misspelt_names(record: MeetingRecord) -> list[Problem]:
             target = keys.get(transliteration_key(word))
             if target is None:
                 limit = 1 if len(word) < 7 else 2
-                close = [
-                    t for t in names if Levenshtein.distance(word, t, score_cutoff=limit) <= limit
-                ]
+                close = [t for t in names if OSA.distance(word, t, score_cutoff=limit) <= limit]
                 target = close[0] if len(close) == 1 else None
             if target is not None:
                 line, col = document.find_text(path, word)

@@ -484,7 +484,7 @@ def _load_delegation(
     ok = delegation is not None
     for index, raw in enumerate(raw_members if isinstance(raw_members, list) else []):
         person_id = raw.get("person") if isinstance(raw, dict) else None
-        if not isinstance(person_id, str):
+        if not isinstance(person_id, str) or not _ID_RE.match(person_id):
             continue
         where = ("members", index, "person")
         used.add(person_id)

@@ -129,7 +129,9 @@ Id = Annotated[
     str, BeforeValidator(_parse_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})
 ]
 IsoDate = Annotated[
-    date, BeforeValidator(_parse_date), WithJsonSchema({"type": "string", "format": "date"})
+    date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
 ClockTime = Annotated[
     time,

@@ -172,7 +172,10 @@ def parse_yaml(raw: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlD
     if problems:
         raise YamlReadError(problems)
 
-    composer = _StrictComposer(text, path)
+    try:
+        composer = _StrictComposer(text, path)
+    except yaml.reader.ReaderError as exc:
+        raise YamlReadError([_bad_character(text, path, exc)]) from exc
     try:
         node = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -182,6 +185,8 @@ def parse_yaml(raw: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlD
         raise YamlReadError(
             [Problem(path, line, col, message, _syntax_hint(exc), "BG100")]
         ) from exc
+    except yaml.reader.ReaderError as exc:
+        raise YamlReadError([_bad_character(text, path, exc)]) from exc
     except yaml.YAMLError as exc:
         raise YamlReadError([Problem(path, 1, 1, f"invalid YAML: {exc}", None, "BG100")]) from exc
     except RecursionError as exc:
@@ -217,6 +222,21 @@ def parse_yaml(raw: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlD
     if problems:
         raise YamlReadError(problems)
     return document
+
+
+def _bad_character(text: str, path: Path, exc: yaml.reader.ReaderError) -> Problem:
+    position = exc.position
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return Problem(
+        path,
+        line,
+        col,
+        f"character U+{ord(char):04X} is not allowed in YAML",
+        "remove it (control characters often come from copy and paste)",
+        "BG100",
+    )
 
 
 def _empty(path: Path) -> Problem:

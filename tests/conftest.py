@@ -19,6 +19,7 @@ name:
   given: Anna
   family: Alpha
   native: Анна Альфа
+  pronunciation: AH-nah AHL-fah
 honorific: H.E.
 salutation: Ms
 office: Minister of Examples

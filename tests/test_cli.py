@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,92 @@ def test_check_does_not_import_weasyprint() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+BROKEN_AWAY = "name: Away\nmembers:\n  - person: anna-alpha\n    rol: Minister\n"
+WARN_PERSON = "name:\n  given: Boris\n  family: Beta\n  native: Борис Бета\noffice: Adviser\n"
+
+
+def test_check_github_format_annotates_lines(
+    runner: CliRunner, data_tree: DataTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = data_tree(**{"m/away.yaml": BROKEN_AWAY})
+    monkeypatch.chdir(root)
+    result = runner.invoke(main, ["check", ".", "--format", "github"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "::error file=m/away.yaml,line=4,col=5,title=BG201 unknown-key::unknown key 'rol'; "
+        "did you mean 'role'?"
+    ]
+
+
+def test_check_json_format(
+    runner: CliRunner, data_tree: DataTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = data_tree(**{"m/away.yaml": BROKEN_AWAY})
+    monkeypatch.chdir(root)
+    result = runner.invoke(main, ["check", ".", "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {
+            "file": "m/away.yaml",
+            "line": 4,
+            "col": 5,
+            "severity": "error",
+            "code": "BG201",
+            "slug": "unknown-key",
+            "message": "unknown key 'rol'",
+            "hint": "did you mean 'role'?",
+        }
+    ]
+
+
+def test_warnings_pass_unless_strict_and_can_be_ignored(
+    runner: CliRunner, data_tree: DataTree
+) -> None:
+    root = data_tree(**{"people/boris-beta.yaml": WARN_PERSON})
+    result = runner.invoke(main, ["check", str(root)])
+    assert result.exit_code == 0
+    assert "warning: 'Борис Бета' has no pronunciation" in result.stderr
+    assert "1 warning(s)" in result.stdout
+    assert runner.invoke(main, ["check", str(root), "--strict"]).exit_code == 1
+    quiet = runner.invoke(main, ["check", str(root), "--strict", "--ignore", "BG407"])
+    assert quiet.exit_code == 0
+    assert quiet.stderr == ""
+
+
+@pytest.mark.parametrize("code", ["BG999", "BG201"])
+def test_ignore_accepts_only_known_warning_codes(runner: CliRunner, code: str) -> None:
+    result = runner.invoke(main, ["check", str(EXAMPLE), "--ignore", code])
+    assert result.exit_code == 2
+
+
+def test_pre_commit_hook_entry_on_a_git_repository(data_tree: DataTree, tmp_path: Path) -> None:
+    import shutil
+
+    import yaml
+
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "briefgen-check"
+    repo = data_tree().parent
+    git = shutil.which("git")
+    assert git is not None
+    for command in (["init", "-q"], ["add", "-A"]):
+        subprocess.run([git, *command], cwd=repo, check=True)
+    entry = hook["entry"].split()
+    executable = Path(sys.executable).with_name(entry[0])
+    command = [str(executable), *entry[1:], *hook.get("args", [])]
+    assert subprocess.run(command, cwd=repo, capture_output=True).returncode == 0
+    (repo / "delegations/m/away.yaml").write_text(BROKEN_AWAY, encoding="utf-8")
+    failed = subprocess.run(command, cwd=repo, capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert "delegations/m/away.yaml:4:5: error: unknown key 'rol'" in failed.stderr
+    assert re.search(hook["files"], "delegations/m/away.yaml")
+
+
+def test_every_code_is_documented() -> None:
+    from briefgen.codes import CODES
+
+    text = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
+    for code in CODES.values():
+        assert f"| `{code.code}` | `{code.slug}` | {code.severity} |" in text

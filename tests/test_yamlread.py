@@ -127,3 +127,87 @@ def test_oversized_file_rejected() -> None:
 def test_excessive_nesting_rejected() -> None:
     text = "a: " + "[" * 30 + "]" * 30 + "\n"
     assert any("nesting" in p.message for p in problems(text))
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_YAMLISH = st.lists(
+    st.sampled_from(
+        [
+            "a",
+            "b:",
+            " ",
+            "  ",
+            "-",
+            "- ",
+            ":",
+            "\n",
+            "\t",
+            "&x",
+            "*x",
+            "<<:",
+            "!!str",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "'",
+            '"',
+            "|",
+            ">",
+            "#",
+            "---",
+            "...",
+            "?",
+            "%YAML 1.2",
+            "é",
+            "\ufeff",
+            "=======",
+            "\\",
+            "0",
+            "NO",
+            "~",
+            "\r\n",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300))
+def test_random_bytes_give_data_or_located_problems(raw: bytes) -> None:
+    _only_own_errors(raw)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_YAMLISH)
+def test_random_yamlish_text_gives_data_or_located_problems(text: str) -> None:
+    _only_own_errors(text.encode("utf-8"))
+
+
+def _only_own_errors(raw: bytes) -> None:
+    try:
+        document = parse_yaml(raw, FILE)
+    except YamlReadError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert problem.line >= 1 and problem.col >= 1
+            assert problem.message
+        return
+    assert isinstance(document.data, dict)
+    _assert_only_strings(document.data)
+
+
+def _assert_only_strings(value: object) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert isinstance(key, str)
+            _assert_only_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            _assert_only_strings(item)
+    else:
+        assert value is None or isinstance(value, str)
