@@ -203,16 +203,19 @@ def _given_name_variants(record: MeetingRecord) -> list[Problem]:
     return found
 
 
-def _name_forms(record: PersonRecord) -> list[str]:
+def _name_forms(record: PersonRecord, *, native: bool = False) -> list[str]:
     name = record.person.name
-    return [f"{name.given} {name.family}", *name.aliases]
+    forms = [f"{name.given} {name.family}", *name.aliases]
+    return [*forms, name.native] if native and name.native else forms
 
 
 def _near_duplicate_people(people: list[PersonRecord]) -> list[Problem]:
     """Different people whose names or aliases are almost the same: one person twice?"""
     found = []
     forms = [
-        (p, form, fold(form), transliteration_key(form)) for p in people for form in _name_forms(p)
+        (p, form, fold(form), transliteration_key(form))
+        for p in people
+        for form in _name_forms(p, native=True)
     ]
     for (p1, f1, n1, k1), (p2, f2, n2, k2) in combinations(forms, 2):
         if p1.id == p2.id:

@@ -157,3 +157,31 @@ def test_programme_in_order_without_overlap_is_quiet(data_tree: DataTree) -> Non
         }
     )
     assert codes(root) == []
+
+
+def test_the_articles_misspelling_of_vladimir_is_caught(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "delegations"
+    shutil.copytree(EXAMPLE, root)
+    meeting = root / "2017-09-28-ankara" / "meeting.yaml"
+    text = meeting.read_text(encoding="utf-8")
+    meeting.write_text(
+        text.replace(
+            "objectives:\n", "objectives:\n  - Brief President Vladmir Putin on Idlib.\n", 1
+        ),
+        encoding="utf-8",
+    )
+    [warning] = load_project(root).warnings
+    assert warning.code == "BG406"
+    assert warning.message == ("'Vladmir' looks like a misspelling of 'Vladimir' (Vladimir Putin)")
+
+
+def test_near_identical_native_names_are_near_duplicates(data_tree: DataTree) -> None:
+    root = data_tree(
+        **{
+            "people/boris-beta.yaml": "name:\n  given: Boris\n  family: Beta\n"
+            "  native: Анна Альфа\n  pronunciation: BO-ris\noffice: Adviser\n"
+        }
+    )
+    assert codes(root) == ["BG405"]
