@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import jinja2
+
+from .errors import RenderError
+from .limits import DEFAULT_LIMITS
 from .load import MeetingRecord, Project
 from .output import write_atomic
 from .render import RenderOptions, builtin_templates, make_environment, render_book
@@ -26,6 +30,8 @@ class BuildOptions:
     format: Format = "all"
     render: RenderOptions = field(default_factory=RenderOptions)
     template_dir: Path | None = None
+    #: Seconds allowed for one meeting's PDF; None or 0 for no limit.
+    timeout: float | None = DEFAULT_LIMITS.timeout
 
 
 def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
@@ -35,25 +41,40 @@ def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
 def build_project(
     project: Project, options: BuildOptions, meetings: Sequence[MeetingRecord] | None = None
 ) -> list[Path]:
-    """Build the books of ``meetings`` (default: all in the project); return the paths written."""
+    """Build the books of ``meetings`` (default: all in the project); return the paths written.
+
+    Every output is produced in memory first; only when all succeeded are they
+    written, each atomically.
+    """
     env = make_environment(options.template_dir)
     pending: list[tuple[Path, bytes]] = []
     for record in meetings if meetings is not None else project.meetings:
-        folder = output_folder(options.out_dir, record)
-        html = render_book(record, env, options.render)
-        if options.format in ("html", "all"):
-            pending.append((folder / "book.html", html.encode("utf-8")))
-        if options.format in ("pdf", "all"):
-            from .pdf import render_pdf
-
-            allowed = [
-                project.root / "people",
-                record.folder,
-                options.template_dir or builtin_templates(),
-            ]
-            pending.append(
-                (folder / "book.pdf", render_pdf(html, base_dir=record.folder, allowed=allowed))
-            )
+        try:
+            pending += render_outputs(project, record, env, options)
+        except RenderError as exc:
+            raise RenderError(f"meeting {record.id}: {exc}") from exc
     for path, data in pending:
         write_atomic(path, data)
     return [path for path, _ in pending]
+
+
+def render_outputs(
+    project: Project, record: MeetingRecord, env: jinja2.Environment, options: BuildOptions
+) -> list[tuple[Path, bytes]]:
+    """The files of one meeting as (path, content) pairs, nothing written yet."""
+    folder = output_folder(options.out_dir, record)
+    html = render_book(record, env, options.render)
+    outputs = []
+    if options.format in ("html", "all"):
+        outputs.append((folder / "book.html", html.encode("utf-8")))
+    if options.format in ("pdf", "all"):
+        from .pdf import render_pdf
+
+        allowed = [
+            project.root / "people",
+            record.folder,
+            options.template_dir or builtin_templates(),
+        ]
+        pdf = render_pdf(html, base_dir=record.folder, allowed=allowed, timeout=options.timeout)
+        outputs.append((folder / "book.pdf", pdf))
+    return outputs

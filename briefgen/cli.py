@@ -209,10 +209,22 @@ def check(
     help="Output folder; each meeting goes to OUT/<meeting-id>/.",
 )
 @click.option("--family-caps", is_flag=True, help="Print family names in capitals.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0),
+    default=DEFAULT_LIMITS.timeout,
+    show_default=True,
+    help="Seconds allowed to lay out one meeting's PDF; 0: no limit.",
+)
 @limit_options
 @handle_user_errors
 def build(
-    meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool, **kwargs: Any
+    meetings: tuple[Path, ...],
+    fmt: str,
+    out_dir: Path,
+    family_caps: bool,
+    timeout: float,
+    **kwargs: Any,
 ) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
 
@@ -236,6 +248,7 @@ def build(
         out_dir=out_dir,
         format=fmt,  # type: ignore[arg-type]
         render=RenderOptions(family_caps=family_caps),
+        timeout=timeout,
     )
     projects = [
         load_project(root, folders, all_people=False, limits=limits)

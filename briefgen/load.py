@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,16 +106,58 @@ class Project:
 
 @dataclass
 class _Reader:
+    root: Path
     limits: Limits
     problems: list[Problem] = field(default_factory=list)
 
     def read(self, path: Path) -> YamlDocument | None:
+        """Read a data file that must really be inside the data root."""
+        try:
+            resolved = path.resolve()
+            inside = resolved.is_relative_to(self.root.resolve())
+            regular = resolved.is_file()
+        except (OSError, RuntimeError) as exc:
+            self.problems.append(
+                Problem(
+                    path,
+                    1,
+                    1,
+                    f"cannot read the file ({exc})",
+                    "replace it with a plain file",
+                    "BG113",
+                )
+            )
+            return None
+        if not inside:
+            self.problems.append(
+                Problem(
+                    path,
+                    1,
+                    1,
+                    f"the file is a link to a place outside the data folder ({resolved})",
+                    "replace the link with a plain file inside the data folder",
+                    "BG313",
+                )
+            )
+            return None
+        if not regular:
+            self.problems.append(
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "this is not a regular file",
+                    "replace it with a plain YAML file",
+                    "BG113",
+                )
+            )
+            return None
         try:
             document = read_yaml(path, self.limits)
         except YamlReadError as exc:
             self.problems.extend(exc.problems)
             return None
-        self.problems.extend(_long_texts(document, self.limits))
+        self.problems.extend(_check_texts(document, self.limits))
         return document
 
 
@@ -153,9 +196,9 @@ def load_project(
     Raises :class:`ValidationFailed` listing every error found; warnings from
     the lints are in ``Project.warnings``.
     """
-    reader = _Reader(limits)
+    reader = _Reader(root, limits)
     config = _load_config(root, reader)
-    people, people_problems = _load_people(root / PEOPLE_DIR, limits)
+    people, people_problems = _load_people(root, limits)
     folders = list(meetings) if meetings is not None else meeting_folders(root)
     records: list[MeetingRecord] = []
     used: set[str] = set()
@@ -184,7 +227,7 @@ def load_project(
 
 def _load_config(root: Path, reader: _Reader) -> ProjectConfig:
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return ProjectConfig()
     document = reader.read(path)
     if document is None:
@@ -194,7 +237,13 @@ def _load_config(root: Path, reader: _Reader) -> ProjectConfig:
     return config or ProjectConfig()
 
 
-def _long_texts(document: YamlDocument, limits: Limits) -> list[Problem]:
+#: Bidirectional embedding, override and isolate controls: they can make printed text
+#: read differently from what a reviewer sees in the diff ("Trojan Source").
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_texts(document: YamlDocument, limits: Limits) -> list[Problem]:
+    """Limits and hidden characters in every text value of a document."""
     problems = []
     stack: list[tuple[DataPath, Any]] = [((), document.data)]
     while stack:
@@ -203,30 +252,46 @@ def _long_texts(document: YamlDocument, limits: Limits) -> list[Problem]:
             stack.extend(((*path, k), v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend(((*path, i), v) for i, v in enumerate(value))
-        elif isinstance(value, str) and len(value) > limits.text_chars:
-            problems.append(
-                document.problem(
-                    path,
-                    "BG215",
-                    f"text is {len(value):,} characters, more than the limit of "
-                    f"{limits.text_chars:,}",
-                    "shorten it, or raise --max-text-chars",
+        elif isinstance(value, str):
+            if len(value) > limits.text_chars:
+                problems.append(
+                    document.problem(
+                        path,
+                        "BG215",
+                        f"text is {len(value):,} characters, more than the limit of "
+                        f"{limits.text_chars:,}",
+                        "shorten it, or raise --max-text-chars",
+                    )
                 )
-            )
+            control = _BIDI_CONTROLS.search(value)
+            if control:
+                line, col = document.find_text(path, control.group())
+                problems.append(
+                    Problem(
+                        document.path,
+                        line,
+                        col,
+                        f"invisible bidirectional control character "
+                        f"U+{ord(control.group()):04X} in the text",
+                        "delete it; right-to-left text displays correctly without it",
+                        "BG216",
+                    )
+                )
     return problems
 
 
 def _load_people(
-    folder: Path, limits: Limits
+    root: Path, limits: Limits
 ) -> tuple[dict[str, PersonRecord | None], dict[str, list[Problem]]]:
     """Validate every person file; ``None`` marks a person whose file is invalid."""
+    folder = root / PEOPLE_DIR
     people: dict[str, PersonRecord | None] = {}
     problems: dict[str, list[Problem]] = {}
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         problems[path.name] = [_ignored_yml(path)]
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         person_id = path.stem
-        own = _Reader(limits)
+        own = _Reader(root, limits)
         if not _ID_RE.match(person_id):
             own.problems.append(
                 Problem(
@@ -263,60 +328,51 @@ def _load_people(
 def _check_photo(
     folder: Path, photo: str, document: YamlDocument, problems: list[Problem], limits: Limits
 ) -> Path | None:
-    where = ("photo",)
-    if Path(photo).is_absolute() or "\\" in photo or ":" in photo:
-        problems.append(
-            document.problem(
-                where,
-                "BG307",
-                f"photo path '{photo}' is not a relative path",
-                "give it relative to the people/ folder, with '/' between folders",
-            )
+    """Resolve a person's photo, or add the located problem and return None."""
+    found = _locate_photo(folder, photo, limits)
+    if isinstance(found, Path):
+        return found
+    code, message, hint = found
+    shown = photo if len(photo) <= 60 else photo[:57] + "..."
+    problems.append(document.problem(("photo",), code, f"photo '{shown}' {message}", hint))
+    return None
+
+
+def _locate_photo(folder: Path, photo: str, limits: Limits) -> Path | tuple[str, str, str]:
+    if Path(photo).is_absolute() or "\\" in photo or ":" in photo or "\0" in photo:
+        return (
+            "BG307",
+            "is not a relative path",
+            "give it relative to the people/ folder, with '/' between folders",
         )
-        return None
-    base = folder.resolve()
-    target = (folder / photo).resolve()
-    if not target.is_relative_to(base):
-        problems.append(
-            document.problem(
-                where,
+    try:
+        base = folder.resolve()
+        target = (folder / photo).resolve()
+        if not target.is_relative_to(base):
+            return (
                 "BG307",
-                f"photo '{photo}' is outside the people/ folder (after following links)",
+                "is outside the people/ folder (after following links)",
                 "keep photos under people/, e.g. people/photos/",
             )
+        if not target.exists():
+            return ("BG308", "does not exist", "check the path, relative to the people/ folder")
+        if not target.is_file():
+            return ("BG308", "is not a regular file", "point it at an image file")
+    except RuntimeError:
+        return ("BG307", "is a loop of symbolic links", "point it at an image file")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "invalid path"
+        return (
+            "BG307",
+            f"cannot be used ({reason})",
+            "use a short relative path to an image file under people/",
         )
-        return None
-    if not target.exists():
-        problems.append(
-            document.problem(
-                where,
-                "BG308",
-                f"photo '{photo}' does not exist",
-                "check the path, relative to the people/ folder",
-            )
-        )
-        return None
-    if not target.is_file():
-        problems.append(
-            document.problem(
-                where,
-                "BG308",
-                f"photo '{photo}' is not a regular file",
-                "point it at an image file",
-            )
-        )
-        return None
     problem = _check_image(target, limits)
-    if problem is not None:
-        problems.append(
-            document.problem(where, problem[0], f"photo '{photo}' {problem[1]}", problem[2])
-        )
-        return None
-    return target
+    return target if problem is None else problem
 
 
 def _check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
-    """Sniff the image type and size from the header, without decoding the pixels."""
+    """Check type, size and integrity from the header, without decoding the pixels."""
     from PIL import Image, UnidentifiedImageError
 
     size = path.stat().st_size
@@ -326,11 +382,19 @@ def _check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
             f"is {size:,} bytes, more than the limit of {limits.image_bytes:,}",
             "use a smaller file (a print photo needs well under 1 MB), or raise --max-image-bytes",
         )
+    unreadable = ("BG309", "is not a readable image", "use a JPEG, PNG, GIF or WebP file")
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
             kind, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError, ValueError):
-        return ("BG309", "is not a readable image", "use a JPEG, PNG, GIF or WebP file")
+            if kind in IMAGE_FORMATS and width * height <= limits.image_pixels:
+                image.verify()
+    except Image.DecompressionBombError:
+        return ("BG310", "declares an enormous pixel size", "use a normal photo")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return unreadable
     if kind not in IMAGE_FORMATS:
         return ("BG309", f"is a {kind} image", "use a JPEG, PNG, GIF or WebP file")
     if width * height > limits.image_pixels:
@@ -411,7 +475,7 @@ def _load_meeting(
     placed: dict[str, str] = {}
     for delegation_id in dict.fromkeys(listed):
         path = folder / f"{delegation_id}.yaml"
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             available = [p.stem for p in folder.glob("*.yaml") if p.stem != "meeting"]
             reader.problems.append(
                 document.problem(

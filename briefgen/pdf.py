@@ -10,6 +10,8 @@ an unloadable font is a wrong book.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,26 +72,66 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def _capture_warnings() -> Iterator[_Collect]:
+    """Collect WeasyPrint's warnings instead of letting them reach the terminal."""
     handler = _Collect()
     loggers = [logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")]
+    saved = [logger.propagate for logger in loggers]
     for logger in loggers:
         logger.addHandler(handler)
+        logger.propagate = False
     try:
         yield handler
     finally:
-        for logger in loggers:
+        for logger, propagate in zip(loggers, saved, strict=True):
             logger.removeHandler(handler)
+            logger.propagate = propagate
 
 
-def render_pdf(html: str, *, base_dir: Path, allowed: Sequence[Path]) -> bytes:
-    """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`."""
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that no ``except Exception`` swallows it."""
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Stop the work after ``seconds`` (main thread only; elsewhere there is no limit)."""
+    usable = seconds and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_pdf(
+    html: str, *, base_dir: Path, allowed: Sequence[Path], timeout: float | None = None
+) -> bytes:
+    """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`.
+
+    ``timeout`` limits the seconds spent (a hostile document can make layout
+    very slow); None or 0 means no limit.
+    """
     fetcher = SandboxedFetcher(allowed)
     with _capture_warnings() as captured:
         try:
-            document = weasyprint.HTML(
-                string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-            )
-            pdf = document.write_pdf()
+            with _deadline(timeout):
+                document = weasyprint.HTML(
+                    string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+                )
+                pdf = document.write_pdf()
+        except _Timeout:
+            raise RenderError(
+                f"the PDF took longer than {timeout:g} seconds to lay out; "
+                "shorten the content or raise --timeout"
+            ) from None
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise RenderError(f"PDF build stopped: {cause}") from exc

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
@@ -27,12 +28,38 @@ RUSSIAN_DELEGATION = [  # the article's order, after President Putin
 ]
 
 
+class _Recorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @pytest.fixture(scope="module")
-def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The example book built once, with every warning logged anywhere during the build."""
     out = tmp_path_factory.mktemp("build")
-    written = build_project(load_project(EXAMPLE), BuildOptions(out_dir=out, format="pdf"))
-    [pdf] = written
-    return pdf
+    recorder = _Recorder()
+    loggers = [logging.getLogger(), logging.getLogger("weasyprint")]
+    for logger in loggers:
+        logger.addHandler(recorder)
+    try:
+        [pdf] = build_project(load_project(EXAMPLE), BuildOptions(out_dir=out, format="pdf"))
+    finally:
+        for logger in loggers:
+            logger.removeHandler(recorder)
+    return pdf, [r.getMessage() for r in recorder.records]
+
+
+@pytest.fixture(scope="module")
+def example_pdf(example_build: tuple[Path, list[str]]) -> Path:
+    return example_build[0]
+
+
+def test_building_the_example_logs_nothing(example_build: tuple[Path, list[str]]) -> None:
+    assert example_build[1] == []
 
 
 def page_texts(pdf: Path) -> list[str]:
