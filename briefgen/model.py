@@ -202,6 +202,9 @@ class ProgrammeItem(StrictModel):
     end: ClockTime | None = None
     title: Text
     place: Text | None = None
+    attendees: list[Text] = Field(
+        default_factory=list, description="Who attends, as free text, e.g. Heads of state"
+    )
 
 
 class Topic(StrictModel):
