@@ -6,14 +6,17 @@ produced, so invalid input or a failed render leaves earlier outputs intact.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
 from .load import MeetingRecord, Project
 from .output import write_atomic
-from .render import RenderOptions, builtin_templates, make_environment, render_book
+from .render import BuildInfo, RenderOptions, builtin_templates, make_environment, render_book
 
 Format = Literal["html", "pdf", "all"]
 
@@ -32,6 +35,43 @@ def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
     return out_dir / record.id
 
 
+def book_name(record: MeetingRecord, suffix: str) -> str:
+    """The file name of a book, e.g. ``2017-09-28-ankara-briefing-book.pdf``.
+
+    The meeting id is in the name so that a copy sent by e-mail still says what it is.
+    """
+    return f"{record.id}-briefing-book{suffix}"
+
+
+def build_date() -> date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return date.today()
+
+
+def current_commit(folder: Path) -> str | None:
+    """The short id of the commit checked out where ``folder`` is, or ``None`` outside git."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = result.stdout.strip()
+    return commit if result.returncode == 0 and commit else None
+
+
+def describe_build(folder: Path) -> BuildInfo:
+    """The version line's facts for a book made from the data in ``folder``."""
+    return BuildInfo(built=build_date(), commit=current_commit(folder))
+
+
 def build_project(
     project: Project, options: BuildOptions, meetings: Sequence[MeetingRecord] | None = None
 ) -> list[Path]:
@@ -40,9 +80,9 @@ def build_project(
     pending: list[tuple[Path, bytes]] = []
     for record in meetings if meetings is not None else project.meetings:
         folder = output_folder(options.out_dir, record)
-        html = render_book(record, env, options.render)
+        html = render_book(record, env, options.render, describe_build(record.folder))
         if options.format in ("html", "all"):
-            pending.append((folder / "book.html", html.encode("utf-8")))
+            pending.append((folder / book_name(record, ".html"), html.encode("utf-8")))
         if options.format in ("pdf", "all"):
             from .pdf import render_pdf
 
@@ -51,9 +91,8 @@ def build_project(
                 record.folder,
                 options.template_dir or builtin_templates(),
             ]
-            pending.append(
-                (folder / "book.pdf", render_pdf(html, base_dir=record.folder, allowed=allowed))
-            )
+            pdf = render_pdf(html, base_dir=record.folder, allowed=allowed)
+            pending.append((folder / book_name(record, ".pdf"), pdf))
     for path, data in pending:
         write_atomic(path, data)
     return [path for path, _ in pending]

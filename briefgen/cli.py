@@ -96,12 +96,23 @@ def check(path: Path | None) -> None:
     help="Output folder; each meeting goes to OUT/<meeting-id>/.",
 )
 @click.option("--family-caps", is_flag=True, help="Print family names in capitals.")
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper size of the PDF.",
+)
 @handle_user_errors
-def build(meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool) -> None:
+def build(
+    meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool, paper: str
+) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
 
-    Writes OUT/<meeting-id>/book.html (self-contained) and book.pdf.  Invalid
-    input is reported like `check` does and nothing is written.
+    Writes OUT/<meeting-id>/<meeting-id>-briefing-book.html (self-contained)
+    and .pdf.  The cover's version line gives the build date and, when the
+    data is in a git repository, the commit.  Invalid input is reported like
+    `check` does and nothing is written.
     """
     from .build import BuildOptions, build_project
     from .load import find_root, load_project
@@ -118,7 +129,7 @@ def build(meetings: tuple[Path, ...], fmt: str, out_dir: Path, family_caps: bool
     options = BuildOptions(
         out_dir=out_dir,
         format=fmt,  # type: ignore[arg-type]
-        render=RenderOptions(family_caps=family_caps),
+        render=RenderOptions(family_caps=family_caps, paper=paper),  # type: ignore[arg-type]
     )
     projects = [load_project(root, folders, all_people=False) for root, folders in groups.items()]
     written: list[Path] = []
