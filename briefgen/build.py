@@ -6,8 +6,11 @@ produced, so invalid input or a failed render leaves earlier outputs intact.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +20,7 @@ from .errors import RenderError
 from .limits import DEFAULT_LIMITS
 from .load import MeetingRecord, Project
 from .output import write_atomic
-from .render import RenderOptions, builtin_templates, make_environment, render_book
+from .render import BuildInfo, RenderOptions, builtin_templates, make_environment, render_book
 
 Format = Literal["html", "pdf", "all"]
 
@@ -36,6 +39,35 @@ class BuildOptions:
 
 def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
     return out_dir / record.id
+
+
+def build_date() -> date:
+    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return date.today()
+
+
+def current_commit(folder: Path) -> str | None:
+    """The short id of the commit checked out where ``folder`` is, or ``None`` outside git."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = result.stdout.strip()
+    return commit if result.returncode == 0 and commit else None
+
+
+def describe_build(folder: Path) -> BuildInfo:
+    """The version line's facts for a book made from the data in ``folder``."""
+    return BuildInfo(built=build_date(), commit=current_commit(folder))
 
 
 def build_project(
@@ -63,7 +95,7 @@ def render_outputs(
 ) -> list[tuple[Path, bytes]]:
     """The files of one meeting as (path, content) pairs, nothing written yet."""
     folder = output_folder(options.out_dir, record)
-    html = render_book(record, env, options.render)
+    html = render_book(record, env, options.render, describe_build(record.folder))
     outputs = []
     if options.format in ("html", "all"):
         outputs.append((folder / "book.html", html.encode("utf-8")))

@@ -210,6 +210,13 @@ def check(
 )
 @click.option("--family-caps", is_flag=True, help="Print family names in capitals.")
 @click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper size of the PDF.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(0),
     default=DEFAULT_LIMITS.timeout,
@@ -223,13 +230,16 @@ def build(
     fmt: str,
     out_dir: Path,
     family_caps: bool,
+    paper: str,
     timeout: float,
     **kwargs: Any,
 ) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
 
-    Writes OUT/<meeting-id>/book.html (self-contained) and book.pdf.  Invalid
-    input is reported like `check` does and nothing is written.
+    Writes OUT/<meeting-id>/book.html (self-contained) and book.pdf.  The
+    cover's version line gives the build date and, when the data is in a git
+    repository, the commit.  Invalid input is reported like
+    `check` does and nothing is written.
     """
     from .build import BuildOptions, build_project
     from .load import find_root, load_project
@@ -247,7 +257,7 @@ def build(
     options = BuildOptions(
         out_dir=out_dir,
         format=fmt,  # type: ignore[arg-type]
-        render=RenderOptions(family_caps=family_caps),
+        render=RenderOptions(family_caps=family_caps, paper=paper),  # type: ignore[arg-type]
         timeout=timeout,
     )
     projects = [

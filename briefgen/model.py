@@ -260,6 +260,11 @@ class ProgrammeItem(StrictModel):
     end: ClockTime | None = Field(None, description="Local end time, HH:MM.", examples=["15:30"])
     title: Text = Field(description="What happens.", examples=["Restricted talks"])
     place: Text | None = Field(None, description="Where.", examples=["President's office"])
+    attendees: list[Text] = Field(
+        default_factory=list,
+        description="Who attends, as free text.",
+        examples=[["Heads of state", "Interpreters"]],
+    )
 
 
 class Topic(StrictModel):

@@ -1,8 +1,9 @@
-"""Protocol rules: precedence and forms of address.  Pure functions, no I/O."""
+"""Protocol rules: precedence, forms of address, ages.  Pure functions, no I/O."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from .model import Name, Person
 
@@ -73,3 +74,15 @@ def monogram(name: Name) -> str:
         (name.family, name.given) if name.order == "family-given" else (name.given, name.family)
     )
     return (first[:1] + second[:1]).upper()
+
+
+def age_on(born: date, day: date) -> int:
+    """Age in whole years on ``day``: the birthday itself counts as the new year of age.
+
+    Someone born on 29 February turns a year older on 1 March in common years.
+
+    >>> age_on(date(1952, 10, 7), date(2017, 9, 28))
+    64
+    """
+    before_birthday = (day.month, day.day) < (born.month, born.day)
+    return day.year - born.year - before_birthday

@@ -77,33 +77,37 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 DataTree = Callable[..., Path]
+DEFAULT_TREE: dict[str, str] = {
+    "people/anna-alpha.yaml": PERSON_A,
+    "people/boris-beta.yaml": PERSON_B,
+    "people/can-gamma.yaml": PERSON_C,
+    "m/meeting.yaml": MEETING,
+    "m/home.yaml": HOME,
+    "m/away.yaml": AWAY,
+}
+
+
+def write_tree(root: Path, **files: str | None) -> Path:
+    """Write the small valid tree under ``root``; keyword arguments replace or add files.
+
+    ``write_tree(root, **{"m/away.yaml": "..."})``; a value of ``None`` leaves the file out.
+    """
+    tree: dict[str, str | None] = {**DEFAULT_TREE, **files}
+    for name, text in tree.items():
+        if text is None:
+            continue
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
 
 
 @pytest.fixture
 def data_tree(tmp_path: Path) -> DataTree:
-    """Write a small valid delegations tree; keyword arguments replace or add files.
-
-    ``data_tree(**{"m/away.yaml": "..."})``; a value of ``None`` deletes the file.
-    """
+    """Write a small valid delegations tree (see :func:`write_tree`)."""
 
     def make(**files: str | None) -> Path:
-        root = tmp_path / "delegations"
-        tree: dict[str, str | None] = {
-            "people/anna-alpha.yaml": PERSON_A,
-            "people/boris-beta.yaml": PERSON_B,
-            "people/can-gamma.yaml": PERSON_C,
-            "m/meeting.yaml": MEETING,
-            "m/home.yaml": HOME,
-            "m/away.yaml": AWAY,
-        }
-        tree.update(files)
-        for name, text in tree.items():
-            if text is None:
-                continue
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return root
+        return write_tree(tmp_path / "delegations", **files)
 
     return make
 

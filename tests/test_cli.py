@@ -58,6 +58,7 @@ def test_check_reports_located_errors_and_exits_one(
         ["build", "--format", "docx"],
         ["frobnicate"],
         ["build", "--nope"],
+        ["build", "--paper", "a5"],
     ],
 )
 def test_usage_errors_exit_two(runner: CliRunner, args: list[str]) -> None:
@@ -75,8 +76,9 @@ def test_build_html_writes_book(runner: CliRunner, data_tree: DataTree, tmp_path
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", str(root / "m"), "--format", "html", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert (out / "m" / "book.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert not (out / "m" / "book.pdf").exists()
+    book = out / "m" / "book.html"
+    assert book.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in book.parent.iterdir()) == [book.name]
 
 
 def test_invalid_input_leaves_existing_pdf_untouched(
@@ -96,7 +98,7 @@ def test_invalid_input_leaves_existing_pdf_untouched(
     assert result.exit_code == 1
     assert "m/meeting.yaml:2:7: error: date: 'someday' is not a valid date" in result.stderr
     assert book.read_bytes() == b"%PDF-previous"
-    assert sorted(p.name for p in book.parent.iterdir()) == ["book.pdf"]
+    assert sorted(p.name for p in book.parent.iterdir()) == [book.name]
 
 
 def test_schema_is_one_json_document_with_three_kinds(runner: CliRunner) -> None:

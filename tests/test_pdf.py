@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,15 @@ from briefgen.load import load_project
 from briefgen.pdf import is_benign, render_pdf
 
 from .conftest import EXAMPLE, require_tool
+from .pdfinfo import (
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    contents_entries,
+    large_text,
+    outline,
+    pdf_words,
+    text_block_centre,
+)
 
 RUSSIAN_DELEGATION = [  # the article's order, after President Putin
     "Sergei Lavrov",
@@ -62,8 +72,27 @@ def test_building_the_example_logs_nothing(example_build: tuple[Path, list[str]]
     assert example_build[1] == []
 
 
+SECTIONS = [
+    "Programme",
+    "Objectives",
+    "1. Syria: Astana accords and the Idlib de-escalation zone",
+    "2. Territorial integrity of Iraq and Syria; the Kurdish referendum",
+    "3. Tourism",
+    "4. Supply of S-400 air-defence systems",
+    "Delegations",
+    "Biographies",
+    "Press lines",
+]
+PEOPLE = ["Recep Tayyip Erdoğan", "Vladimir Putin", *RUSSIAN_DELEGATION]
+
+
 def page_texts(pdf: Path) -> list[str]:
     return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def as_heading(title: str) -> str:
+    """Contents and outline say "1. Tourism"; the topic's heading reads "1 Tourism"."""
+    return re.sub(r"^(\d+)\. ", r"\1 ", title)
 
 
 def test_delegation_page_lists_russian_members_in_article_order(example_pdf: Path) -> None:
@@ -80,10 +109,37 @@ def test_delegation_page_lists_russian_members_in_article_order(example_pdf: Pat
 def test_every_page_carries_the_marking_top_and_bottom(example_pdf: Path) -> None:
     texts = page_texts(example_pdf)
     assert len(texts) > 10
-    for number, text in enumerate(texts, start=1):
-        assert text.count("OFFICIAL") >= 2, f"page {number} lacks the marking twice"
     for number, text in enumerate(texts[1:], start=2):
         assert f"Page {number} of {len(texts)}" in text
+        assert "Russia–Turkey talks, Ankara" in text
+
+
+def test_marking_is_centred_in_the_top_and_bottom_margins_of_every_page(
+    example_pdf: Path,
+) -> None:
+    for number, page in enumerate(pdf_words(example_pdf), start=1):
+        top = [w for w in page.words if w.y1 < MARGIN_TOP]
+        bottom = [
+            w for w in page.words if w.text == "OFFICIAL" and w.y0 > page.height - MARGIN_BOTTOM
+        ]
+        assert [w.text for w in top] == ["OFFICIAL"], f"page {number}: top margin holds {top}"
+        assert len(bottom) == 1, f"page {number}: no marking in the bottom margin"
+        for word in (*top, *bottom):
+            centre = (word.x0 + word.x1) / 2
+            assert abs(centre - text_block_centre(page.width)) < 1, f"page {number}: off centre"
+
+
+def test_pdf_metadata(example_pdf: Path) -> None:
+    reader = PdfReader(example_pdf)
+    info = reader.metadata
+    assert info is not None
+    assert info.title == "Russia–Turkey talks at presidential level — Thursday 28 September 2017"
+    assert info.subject is not None and "Briefing book" in info.subject
+    assert "Ankara" in info.subject
+    assert info["/Keywords"].startswith("briefing book, OFFICIAL, Republic of Turkey")
+    assert info.creator is not None and re.fullmatch(r"briefgen \d+\.\d+\.\d+\S*", info.creator)
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert example_pdf.name == "book.pdf"
 
 
 def test_native_script_survives_into_the_pdf(example_pdf: Path) -> None:
@@ -99,13 +155,33 @@ def test_native_script_survives_into_the_pdf(example_pdf: Path) -> None:
     assert "Cumhurbaşkanlığı Külliyesi" in text
 
 
-def test_contents_page_numbers_point_at_the_sections(example_pdf: Path) -> None:
-    texts = page_texts(example_pdf)
-    contents = texts[1]
-    for title in ("Programme", "Delegations", "Biographical notes"):
-        line = next(line for line in contents.splitlines() if line.startswith(title))
-        page = int(line.rstrip(". ").split()[-1].lstrip("."))
-        assert title in texts[page - 1], f"{title} is not on page {page}"
+def test_contents_page_numbers_are_where_the_headings_are(example_pdf: Path) -> None:
+    reader = PdfReader(example_pdf)
+    entries = contents_entries(reader)
+    assert [title for title, _ in entries] == (SECTIONS[:-1] + PEOPLE + SECTIONS[-1:]), (
+        "contents: every section, and every person after Biographies"
+    )
+    headings = [large_text(reader, index) for index in range(len(reader.pages))]
+    for title, number in entries:
+        pages = [n for n, text in enumerate(headings, start=1) if as_heading(title) in text]
+        assert pages == [number], f"'{title}': contents says {number}, heading is on {pages}"
+
+
+def test_outline_has_each_section_and_each_person_under_biographies(example_pdf: Path) -> None:
+    reader = PdfReader(example_pdf)
+    contents = dict(contents_entries(reader))
+    entries = outline(reader)
+    assert [title for title, _, _ in entries] == SECTIONS
+    for title, index, children in entries:
+        assert index + 1 == contents[title], f"outline entry '{title}' points elsewhere"
+        assert as_heading(title) in large_text(reader, index)
+        if title != "Biographies":
+            assert children == []
+    [biographies] = [children for title, _, children in entries if title == "Biographies"]
+    assert [name for name, _ in biographies] == PEOPLE
+    for name, index in biographies:
+        assert index + 1 == contents[name]
+        assert name in large_text(reader, index)
 
 
 def test_cover_page_is_rasterised_with_a_dark_marking_band(

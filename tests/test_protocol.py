@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from briefgen.model import Name, Person
 from briefgen.protocol import (
+    age_on,
     display_name,
     monogram,
     order_by_precedence,
@@ -70,3 +73,19 @@ def test_display_name_and_monogram() -> None:
     assert display_name(name) == "Recep Tayyip Erdoğan"
     assert monogram(name) == "RE"
     assert monogram(Name(given="Jinping", family="Xi", order="family-given")) == "XJ"
+
+
+@pytest.mark.parametrize(
+    ("born", "day", "age"),
+    [
+        (date(1952, 10, 7), date(2017, 9, 28), 64),  # the day before the birthday
+        (date(1952, 10, 7), date(2017, 10, 6), 64),
+        (date(1952, 10, 7), date(2017, 10, 7), 65),  # the birthday itself
+        (date(1952, 10, 7), date(2017, 10, 8), 65),
+        (date(1960, 2, 29), date(2021, 2, 28), 60),  # a leap-day birthday in a common year
+        (date(1960, 2, 29), date(2021, 3, 1), 61),
+        (date(2000, 1, 1), date(2000, 1, 1), 0),
+    ],
+)
+def test_age_on(born: date, day: date, age: int) -> None:
+    assert age_on(born, day) == age
