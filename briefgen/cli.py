@@ -45,60 +45,34 @@ def handle_user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Command-line flags for the resource limits: flag, Limits field, help.
+_LIMIT_OPTIONS = (
+    ("--max-file-bytes", "file_bytes", "Largest YAML file accepted."),
+    ("--max-text-chars", "text_chars", "Longest text value (a bio, a background)."),
+    ("--max-people", "people_per_meeting", "Most people in one meeting."),
+    ("--max-image-bytes", "image_bytes", "Largest photo file."),
+    ("--max-image-pixels", "image_pixels", "Most pixels (width × height) in a photo."),
+)
+
+
 def limit_options(command: F) -> F:
     """Options that raise or lower the resource limits on input."""
-    defaults = DEFAULT_LIMITS
-    options = [
-        click.option(
-            "--max-file-bytes",
+    for flag, field, text in reversed(_LIMIT_OPTIONS):
+        command = click.option(
+            flag,
+            f"limit_{field}",
             type=click.IntRange(1),
-            default=defaults.file_bytes,
+            default=getattr(DEFAULT_LIMITS, field),
             show_default=True,
-            help="Largest YAML file accepted.",
-        ),
-        click.option(
-            "--max-text-chars",
-            type=click.IntRange(1),
-            default=defaults.text_chars,
-            show_default=True,
-            help="Longest text value (a bio, a background).",
-        ),
-        click.option(
-            "--max-people",
-            type=click.IntRange(1),
-            default=defaults.people_per_meeting,
-            show_default=True,
-            help="Most people in one meeting.",
-        ),
-        click.option(
-            "--max-image-bytes",
-            type=click.IntRange(1),
-            default=defaults.image_bytes,
-            show_default=True,
-            help="Largest photo file.",
-        ),
-        click.option(
-            "--max-image-pixels",
-            type=click.IntRange(1),
-            default=defaults.image_pixels,
-            show_default=True,
-            help="Most pixels (width × height) in a photo.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
+            help=text,
+        )(command)
     return command
 
 
 def make_limits(kwargs: dict[str, Any], **extra: Any) -> Limits:
-    return Limits(
-        file_bytes=kwargs.pop("max_file_bytes"),
-        text_chars=kwargs.pop("max_text_chars"),
-        people_per_meeting=kwargs.pop("max_people"),
-        image_bytes=kwargs.pop("max_image_bytes"),
-        image_pixels=kwargs.pop("max_image_pixels"),
-        **extra,
-    )
+    """The Limits chosen on the command line (removing their options from ``kwargs``)."""
+    chosen = {field: kwargs.pop(f"limit_{field}") for _, field, _ in _LIMIT_OPTIONS}
+    return Limits(**chosen, **extra)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
