@@ -108,6 +108,8 @@ def embed_image(path: Path) -> str:
 
 def build_context(record: MeetingRecord, options: RenderOptions, stylesheet: str) -> dict[str, Any]:
     """The plain values the book templates see; all formatting decisions live here."""
+    from .protocol_render import seating_section
+
     meeting = record.meeting
     delegations = [_delegation_view(d, options) for d in record.delegations]
     by_id = {d["id"]: d for d in delegations}
@@ -131,6 +133,7 @@ def build_context(record: MeetingRecord, options: RenderOptions, stylesheet: str
         "perspective": by_id[meeting.perspective]["name"] if meeting.perspective else "",
         "programme": sorted(meeting.programme, key=lambda item: item.time),
         "biographies": people,
+        "seating": seating_section(record),
         "stylesheet": Markup(stylesheet),
         "generator": f"briefgen {__version__}",
     }
