@@ -22,7 +22,8 @@ from .load import MeetingRecord, Project
 from .output import write_atomic
 from .render import BuildInfo, RenderOptions, builtin_templates, make_environment, render_book
 
-Format = Literal["html", "pdf", "all"]
+Format = Literal["html", "pdf", "seating", "cards", "pocket", "all"]
+FORMATS: tuple[Format, ...] = ("html", "pdf", "seating", "cards", "pocket", "all")
 
 
 @dataclass(frozen=True)
@@ -95,18 +96,41 @@ def render_outputs(
 ) -> list[tuple[Path, bytes]]:
     """The files of one meeting as (path, content) pairs, nothing written yet."""
     folder = output_folder(options.out_dir, record)
-    html = render_book(record, env, options.render, describe_build(record.folder))
-    outputs = []
-    if options.format in ("html", "all"):
-        outputs.append((folder / "book.html", html.encode("utf-8")))
-    if options.format in ("pdf", "all"):
-        from .pdf import render_pdf
+    allowed = [project.root / "people", record.folder, options.template_dir or builtin_templates()]
+    outputs: list[tuple[Path, bytes]] = []
+    if options.format in ("html", "pdf", "all"):
+        html = render_book(record, env, options.render, describe_build(record.folder))
+        if options.format in ("html", "all"):
+            outputs.append((folder / "book.html", html.encode("utf-8")))
+        if options.format in ("pdf", "all"):
+            outputs.append((folder / "book.pdf", _pdf(html, record, allowed, options)))
+    return outputs + render_protocol_material(record, env, folder, allowed, options)
 
-        allowed = [
-            project.root / "people",
-            record.folder,
-            options.template_dir or builtin_templates(),
-        ]
-        pdf = render_pdf(html, base_dir=record.folder, allowed=allowed, timeout=options.timeout)
-        outputs.append((folder / "book.pdf", pdf))
+
+def _pdf(html: str, record: MeetingRecord, allowed: list[Path], options: BuildOptions) -> bytes:
+    from .pdf import render_pdf
+
+    return render_pdf(html, base_dir=record.folder, allowed=allowed, timeout=options.timeout)
+
+
+def render_protocol_material(
+    record: MeetingRecord,
+    env: jinja2.Environment,
+    folder: Path,
+    allowed: list[Path],
+    options: BuildOptions,
+) -> list[tuple[Path, bytes]]:
+    """The seating plan SVG, place cards and pocket list that the format asks for, in memory."""
+    from .protocol_render import render_place_cards, render_pocket, render_seating_svg
+
+    fmt = options.format
+    outputs: list[tuple[Path, bytes]] = []
+    if fmt in ("seating", "all"):
+        outputs.append((folder / "seating.svg", render_seating_svg(record).encode("utf-8")))
+    for kind, name, render in (
+        ("cards", "place-cards.pdf", render_place_cards),
+        ("pocket", "pocket.pdf", render_pocket),
+    ):
+        if fmt in (kind, "all"):
+            outputs.append((folder / name, _pdf(render(record, env), record, allowed, options)))
     return outputs

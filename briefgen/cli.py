@@ -169,10 +169,11 @@ def check(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "pdf", "all"]),
+    type=click.Choice(["html", "pdf", "seating", "cards", "pocket", "all"]),
     default="all",
     show_default=True,
-    help="Which outputs to write.",
+    help="Which outputs to write: the book as html or pdf, the seating plan (seating.svg), "
+    "place cards (place-cards.pdf), the pocket list (pocket.pdf), or all of them.",
 )
 @click.option(
     "--out",
@@ -210,10 +211,10 @@ def build(
 ) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
 
-    Writes OUT/<meeting-id>/book.html (self-contained) and book.pdf.  The
-    cover's version line gives the build date and, when the data is in a git
-    repository, the commit.  Invalid input is reported like
-    `check` does and nothing is written.
+    Writes OUT/<meeting-id>/book.html (self-contained), book.pdf, seating.svg,
+    place-cards.pdf and pocket.pdf.  The cover's version line gives the build
+    date and, when the data is in a git repository, the commit.  Invalid input
+    is reported like `check` does and nothing is written.
     """
     from .build import BuildOptions, build_project
     from .load import find_root, load_project
@@ -273,3 +274,43 @@ def schema(out_dir: Path | None) -> None:
         path = out_dir / name
         write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("meeting_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print {"meeting", "sides": [{"delegation", "seats": [{"person", "precedence", '
+    '"offset"}]}]}: sides host first, offset 0 the centre seat, positive to the seated '
+    "person's own right.",
+)
+@limit_options
+@handle_user_errors
+def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
+    """Print the seating plan of the meeting in MEETING_DIR.
+
+    Heads of delegation sit at the centre, opposite each other; the others
+    alternate right and left in order of precedence; support staff are not
+    seated.  Settings come from 'seating:' in meeting.yaml (docs/format.md).
+    Invalid input is reported like `check` does, with exit code 1.
+    """
+    from .load import MEETING_FILE, load_project
+    from .seating import format_plan, plan_seating, seating_json
+
+    if not (meeting_dir / MEETING_FILE).is_file():
+        raise click.BadParameter(
+            f"'{meeting_dir}' is not a meeting folder (it has no {MEETING_FILE})",
+            param_hint="MEETING_DIR",
+        )
+    limits = make_limits(kwargs)
+    folder = meeting_dir.resolve()
+    project = load_project(folder.parent, [folder], all_people=False, limits=limits)
+    emit(project.warnings, "text")
+    [record] = project.meetings
+    plan = plan_seating(record)
+    if as_json:
+        click.echo(json.dumps(seating_json(plan), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_plan(plan, record.meeting.title), nl=False)

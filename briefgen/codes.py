@@ -71,6 +71,13 @@ _TABLE: tuple[Code, ...] = (
     Code("BG311", "end-before-start", "error", "An end time is not after its start time."),
     Code("BG312", "too-many-people", "error", "A meeting has more people than the limit."),
     Code("BG313", "outside-data", "error", "A data file is a link to outside the data folder."),
+    Code(
+        "BG320",
+        "seat-not-seated",
+        "error",
+        "A seat override names someone who is not a seated member.",
+    ),
+    Code("BG321", "seat-taken", "error", "Two seat overrides claim one seat on a side."),
     Code("BG401", "unlisted-delegation", "warning", "A delegation file is not in meeting.yaml."),
     Code("BG402", "unused-person", "warning", "A people file is used by no meeting."),
     Code("BG403", "programme-order", "warning", "Programme items are not in time order."),

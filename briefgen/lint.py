@@ -190,7 +190,7 @@ def _given_name_variants(record: MeetingRecord) -> list[Problem]:
         people = [a.record for a in (*delegation.members, *delegation.support)]
         for first, second in combinations(people, 2):
             a, b = first.person.name.given, second.person.name.given
-            if a != b and transliteration_key(a) == transliteration_key(b):
+            if a and b and a != b and transliteration_key(a) == transliteration_key(b):
                 found.append(
                     second.document.problem(
                         ("name", "given"),
@@ -205,7 +205,7 @@ def _given_name_variants(record: MeetingRecord) -> list[Problem]:
 
 def _name_forms(record: PersonRecord, *, native: bool = False) -> list[str]:
     name = record.person.name
-    forms = [f"{name.given} {name.family}", *name.aliases]
+    forms = [" ".join(p for p in (name.given, name.family) if p), *name.aliases]
     return [*forms, name.native] if native and name.native else forms
 
 

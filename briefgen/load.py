@@ -19,6 +19,7 @@ from .errors import BriefgenError, Problem, ValidationFailed, sort_problems
 from .limits import DEFAULT_LIMITS, Limits
 from .model import ID_PATTERN, Delegation, Meeting, Member, Person, ProjectConfig
 from .protocol import order_by_precedence
+from .seating import check_seating
 from .validate import validate_document
 from .yamlread import DataPath, YamlDocument, YamlReadError, read_yaml
 
@@ -504,7 +505,10 @@ def _load_meeting(
     if errors_now or len(delegations) != len(set(listed)):
         return None
     delegations.sort(key=lambda d: not d.is_host)
-    return MeetingRecord(meeting_id, folder, source, meeting, tuple(delegations), document)
+    loaded = MeetingRecord(meeting_id, folder, source, meeting, tuple(delegations), document)
+    seating_problems = check_seating(loaded)
+    reader.problems.extend(seating_problems)
+    return None if seating_problems else loaded
 
 
 def _check_times(meeting: Meeting, document: YamlDocument) -> list[Problem]:

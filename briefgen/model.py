@@ -112,6 +112,19 @@ def _parse_country(value: Any) -> Any:
     return value
 
 
+def _parse_integer(value: Any) -> Any:
+    if isinstance(value, str):
+        digits = value[1:] if value[:1] in "+-" else value
+        if not digits.isdigit():
+            raise PydanticCustomError(
+                "briefgen_integer",
+                "'{value}' is not a whole number: write e.g. 2 or -3",
+                {"value": value},
+            )
+        return int(value)
+    return value
+
+
 def _parse_positive(value: Any) -> Any:
     if isinstance(value, str):
         if not value.isdigit() or int(value) < 1:
@@ -148,6 +161,11 @@ Country = Annotated[
 Positive = Annotated[
     int, BeforeValidator(_parse_positive), WithJsonSchema({"type": "integer", "minimum": 1})
 ]
+Integer = Annotated[
+    int,
+    BeforeValidator(_parse_integer),
+    WithJsonSchema({"type": "integer", "minimum": -200, "maximum": 200}),
+]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text; raw HTML is not allowed")]
 
 
@@ -160,8 +178,16 @@ class StrictModel(BaseModel):
 class Name(StrictModel):
     """A person's name: given and family stored apart, in Latin script."""
 
-    given: Text = Field(description="Given name(s) in Latin script.", examples=["Sergei"])
-    family: Text = Field(description="Family name in Latin script.", examples=["Lavrov"])
+    given: Text | None = Field(
+        None,
+        description="Given name(s) in Latin script; leave out for a person known by one name "
+        "only, which then goes in family.",
+        examples=["Sergei"],
+    )
+    family: Text = Field(
+        description="Family name in Latin script (the only name of a person with one name).",
+        examples=["Lavrov"],
+    )
     patronymic: Text | None = Field(
         None,
         description="Patronymic, where the culture has one; not printed in lists.",
@@ -198,6 +224,12 @@ class Person(StrictModel):
         examples=["H.E."],
     )
     salutation: Text | None = Field(None, description="Mr, Ms, Mx ...", examples=["Mr"])
+    address: Text | None = Field(
+        None,
+        description="How to address the person in speech and on place cards; overrides the "
+        "short form briefgen derives (e.g. Mr Lavrov).",
+        examples=["President Erdoğan"],
+    )
     office: Text | None = Field(
         None,
         description="Current office; the default role at meetings.",
@@ -281,6 +313,43 @@ class Topic(StrictModel):
     )
 
 
+class SeatOverride(StrictModel):
+    """An explicit seat for one member, instead of the seat precedence gives."""
+
+    person: Id = Field(
+        description="Id of a seated member of one of the delegations.", examples=["alexei-miller"]
+    )
+    offset: Integer = Field(
+        description="Seat counted from the centre (0), positive to the seated person's own right.",
+        examples=[-3],
+    )
+
+
+class Seating(StrictModel):
+    """Settings for the seating plan, place cards and pocket list of one meeting."""
+
+    interpreters: Literal["behind", "beside"] = Field(
+        "behind",
+        description="Where each principal's interpreter sits: behind the principal, or "
+        "beside (at the principal's left; the others on that side move one seat outward).",
+        examples=["beside"],
+    )
+    facing_entrance: Literal["guests", "host"] = Field(
+        "guests",
+        description="Which side faces the entrance (so sits with its back to the far wall).",
+        examples=["host"],
+    )
+    native_on_cards: Flag = Field(
+        False,
+        description="Print the native-script name under the name on place cards.",
+        examples=[True],
+    )
+    seats: list[SeatOverride] = Field(
+        default_factory=list,
+        description="Explicit seats for members, overriding the seat their precedence gives.",
+    )
+
+
 class Meeting(StrictModel):
     """The file ``<meeting-id>/meeting.yaml``."""
 
@@ -334,6 +403,10 @@ class Meeting(StrictModel):
     topics: list[Topic] = Field(default_factory=list, description="Subjects for the talks.")
     press: list[Markdown] = Field(
         default_factory=list, description="Lines to take with the press, in Markdown."
+    )
+    seating: Seating = Field(
+        default_factory=Seating,
+        description="Seating plan and place-card settings; all optional.",
     )
 
 

@@ -201,7 +201,10 @@ def build_context(
     build: BuildInfo | None = None,
 ) -> dict[str, Any]:
     """The plain values the book templates see; all formatting decisions live here."""
+    from .protocol_render import seating_section
+
     meeting = record.meeting
+    seating = seating_section(record)
     if options.paper not in PAPER_SIZES:
         raise RenderError(f"unknown paper size '{options.paper}': use one of a4, letter")
     delegations = [_delegation_view(d, options) for d in record.delegations]
@@ -235,7 +238,8 @@ def build_context(
         "programme": sorted(meeting.programme, key=lambda item: item.time),
         "topics": topics,
         "biographies": people,
-        "contents": _contents(meeting, topics, people),
+        "contents": _contents(meeting, topics, people, seating),
+        "seating": seating,
         "stylesheet": Markup(stylesheet),
         "page_size": PAPER_SIZES[options.paper],
         "version_text": version_line(build, meeting.language),
@@ -250,7 +254,10 @@ def build_context(
 
 
 def _contents(
-    meeting: Meeting, topics: list[dict[str, Any]], people: list[dict[str, Any]]
+    meeting: Meeting,
+    topics: list[dict[str, Any]],
+    people: list[dict[str, Any]],
+    seating: dict[str, Any] | None,
 ) -> list[dict[str, Any]]:
     """The book's sections in order, people under Biographies: the contents page and the outline."""
 
@@ -266,6 +273,8 @@ def _contents(
         sections.append(entry("objectives", "Objectives"))
     sections += [entry(t["anchor"], f"{t['number']}. {t['topic'].title}") for t in topics]
     sections.append(entry("delegations", "Delegations"))
+    if seating:
+        sections.append(entry("seating", "Seating plan"))
     bios = [entry(p["anchor"], p["outline_name"]) for p in people]
     sections.append(entry("biographies", "Biographies", bios))
     if meeting.press:

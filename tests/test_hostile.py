@@ -231,7 +231,13 @@ def test_concurrent_builds_into_one_folder_give_a_whole_pdf(
     reader = PdfReader(out / "m" / "book.pdf")
     assert len(reader.pages) >= 3
     assert "Example talks" in reader.pages[0].extract_text()
-    assert sorted(p.name for p in (out / "m").iterdir()) == ["book.html", "book.pdf"]
+    assert sorted(p.name for p in (out / "m").iterdir()) == [
+        "book.html",
+        "book.pdf",
+        "place-cards.pdf",
+        "pocket.pdf",
+        "seating.svg",
+    ]
 
 
 INJECTIONS = [

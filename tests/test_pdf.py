@@ -80,6 +80,7 @@ SECTIONS = [
     "3. Tourism",
     "4. Supply of S-400 air-defence systems",
     "Delegations",
+    "Seating plan",
     "Biographies",
     "Press lines",
 ]

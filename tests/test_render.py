@@ -282,7 +282,7 @@ def test_contents_links_reach_every_section_and_person() -> None:
     html = render(EXAMPLE)
     contents = html.split('<nav class="contents"', 1)[1].split("</nav>", 1)[0]
     targets = re.findall(r'<a href="#([^"]+)">', contents)
-    assert len(targets) == 9 + 12
+    assert len(targets) == 10 + 12
     for target in targets:
         assert html.count(f'id="{target}"') == 1, f"contents link #{target} goes nowhere"
     assert targets[targets.index("biographies") + 1] == "bio-recep-tayyip-erdogan"
