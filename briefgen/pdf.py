@@ -9,9 +9,11 @@ an unloadable font is a wrong book.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -81,15 +83,32 @@ def _capture_warnings() -> Iterator[_Collect]:
             logger.removeHandler(handler)
 
 
-def render_pdf(html: str, *, base_dir: Path, allowed: Sequence[Path]) -> bytes:
-    """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`."""
+def render_pdf(
+    html: str,
+    *,
+    base_dir: Path,
+    allowed: Sequence[Path],
+    created: datetime | None = None,
+    identifier: str | None = None,
+) -> bytes:
+    """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`.
+
+    The output depends only on its arguments: ``created`` becomes the PDF's
+    creation and modification date (none when ``None``), and the file
+    identifier is derived from ``identifier`` (the meeting id, the same for
+    every version of one book) and the content, never from the clock.
+    """
     fetcher = SandboxedFetcher(allowed)
     with _capture_warnings() as captured:
         try:
             document = weasyprint.HTML(
                 string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
             )
-            pdf = document.write_pdf()
+            rendered = document.render()
+            if created is not None:
+                stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                rendered.metadata.created = rendered.metadata.modified = stamp
+            pdf = rendered.write_pdf(pdf_identifier=_identifier(identifier))
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise RenderError(f"PDF build stopped: {cause}") from exc
@@ -97,3 +116,10 @@ def render_pdf(html: str, *, base_dir: Path, allowed: Sequence[Path]) -> bytes:
         raise RenderError("PDF build reported problems:\n  " + "\n  ".join(captured.messages))
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def _identifier(name: str | None) -> bytes | bool:
+    """The PDF's permanent file identifier: a digest of the book's name, so versions share it."""
+    if name is None:
+        return False
+    return hashlib.md5(f"briefgen:{name}".encode(), usedforsecurity=False).hexdigest().encode()
