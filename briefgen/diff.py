@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
 from typing import Literal
@@ -314,6 +314,10 @@ def _slot(item: ProgrammeItem) -> str:
     return f"{item.time:%H:%M}{end}"
 
 
+def _when_where(item: ProgrammeItem) -> str:
+    return f"{_slot(item)}, {item.place}" if item.place else _slot(item)
+
+
 def _diff_programme(old: list[ProgrammeItem], new: list[ProgrammeItem]) -> list[Change]:
     """Items are the same item when their titles match, or failing that their times."""
     pairs: list[tuple[int, int]] = []
@@ -338,7 +342,7 @@ def _diff_programme(old: list[ProgrammeItem], new: list[ProgrammeItem]) -> list[
                 "removed",
                 Where("programme", item=i),
                 item.title,
-                before=f"{_slot(item)} {item.title}",
+                before=_when_where(item),
             )
         )
     for i, j in sorted(pairs, key=lambda pair: pair[1]):
@@ -377,7 +381,7 @@ def _diff_programme(old: list[ProgrammeItem], new: list[ProgrammeItem]) -> list[
                 "added",
                 Where("programme", item=j),
                 item.title,
-                after=f"{_slot(item)} {item.title}",
+                after=_when_where(item),
             )
         )
     order = {"removed": 0, "moved": 1, "edited": 1, "changed": 1, "added": 2}
@@ -462,6 +466,26 @@ def _member_line(attendee: Attendee) -> str:
 
 
 def _diff_delegations(
+    old: Sequence[DelegationRecord], new: Sequence[DelegationRecord]
+) -> list[Change]:
+    return _name_apart(_diff_delegation_lists(old, new))
+
+
+def _name_apart(changes: list[Change]) -> list[Change]:
+    """Add the person id to members added or removed under one name (a renamed person file)."""
+    coming_going = [
+        c for c in changes if c.subject == "member" and c.action in ("added", "removed")
+    ]
+    labels = [c.label for c in coming_going]
+    return [
+        replace(c, label=f"{c.label} ({c.where.person})")
+        if c in coming_going and labels.count(c.label) > 1
+        else c
+        for c in changes
+    ]
+
+
+def _diff_delegation_lists(
     old: Sequence[DelegationRecord], new: Sequence[DelegationRecord]
 ) -> list[Change]:
     changes: list[Change] = []

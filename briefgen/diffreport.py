@@ -184,7 +184,7 @@ def format_markdown(results: Sequence[MeetingChanges], old: Revision, new: Revis
                 if context is not None:
                     lines.append(f"- {escape_markdown(context)}")
                     indent = "  "
-                lines += [f"{indent}- {_mark(c)} {describe(c, 'markdown')}" for c in run]
+                lines += [f"{indent}- *{c.action}* {describe(c, 'markdown')}" for c in run]
         lines += ["", _count(len(result.changes))]
     return "\n".join(lines) + "\n"
 

@@ -156,7 +156,7 @@ def test_edited_point_shows_the_words(series: tuple[GitRepo, dict[str, str]]) ->
     assert change["context"] == "Trade"
     assert {"op": "insert", "text": "and transit"} in change["words"]
     _, markdown, _ = run_diff(repo, old, new, fmt="markdown")
-    assert "  - ~ point 2: We propose a **joint** working group" in markdown
+    assert "  - *edited* point 2: We propose a **joint** working group" in markdown
 
 
 def test_marking_change_comes_first_and_loud(series: tuple[GitRepo, dict[str, str]]) -> None:
@@ -176,8 +176,8 @@ def test_renamed_person_file_with_a_new_id_is_removed_and_added(
     assert body(out) == [
         "Delegations",
         "  Away Federation",
-        "    - Boris Beta: Deputy Minister, 3rd in precedence",
-        "    + Boris Beta: Deputy Minister, 3rd in precedence",
+        "    - Boris Beta (boris-beta): Deputy Minister, 3rd in precedence",
+        "    + Boris Beta (boris-betta): Deputy Minister, 3rd in precedence",
     ]
     kinds = [(c["kind"], c["where"]["person"]) for c in changes_json(repo, old, new)]
     assert kinds == [("member-removed", "boris-beta"), ("member-added", "boris-betta")]
