@@ -345,7 +345,7 @@ def diff(args: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
         emit(exc.problems, "text")
         errors = sum(1 for p in exc.problems if p.severity == "error")
         click.echo(
-            f"{errors} error(s) in the meeting at {exc.revision}; fix them or compare "
+            f"{errors} error(s) in the meeting in {exc.revision}; fix them, or compare "
             "other revisions.",
             err=True,
         )

@@ -81,11 +81,17 @@ def meetings_at(repo: Repository, revision: Revision, root: str) -> list[str]:
     if revision.commit is None:
         folder = repo.top / root
         return sorted(repo.relative(p.parent) for p in folder.glob(f"*/{MEETING_FILE}"))
-    prefix = "" if root == "." else f"{root}/"
-    spec = f":(glob){prefix}*/{MEETING_FILE}"
-    output = repo.run("ls-tree", "-r", "-z", "--name-only", revision.commit, "--", spec).stdout
-    names = output.decode("utf-8", "surrogateescape").split("\0")
-    return sorted(str(PurePosixPath(name).parent) for name in names if name)
+    base = PurePosixPath(root)
+    args = ["ls-tree", "-r", "-z", "--name-only", "--full-tree", revision.commit]
+    if root != ".":
+        args += ["--", f":(literal){root}"]
+    names = repo.run(*args).stdout.decode("utf-8", "surrogateescape").split("\0")
+    paths = (PurePosixPath(name) for name in names if name)
+    return sorted(
+        str(path.parent)
+        for path in paths
+        if path.name == MEETING_FILE and path.parent.parent == base
+    )
 
 
 def select_meetings(repo: Repository, revision: Revision, path: str) -> tuple[list[str], bool]:

@@ -197,6 +197,19 @@ def test_photo_added_then_replaced_by_content(series: tuple[GitRepo, dict[str, s
     assert body(out) == ["People", "  Anna Alpha", "    ~ photo: replaced by a different image"]
 
 
+def test_a_data_folder_at_a_commit_compares_each_meeting(
+    series: tuple[GitRepo, dict[str, str]],
+) -> None:
+    repo, commits = series
+    code, out, err = run_diff(
+        repo, commits["initial"], commits["add-member"], fmt="json", meeting="delegations"
+    )
+    assert code == 0, err
+    [result] = json.loads(out)["meetings"]
+    assert result["meeting"] == "m"
+    assert [c["kind"] for c in result["changes"]] == ["member-added"]
+
+
 def test_renamed_meeting_folder_is_followed(series: tuple[GitRepo, dict[str, str]]) -> None:
     repo, commits = series
     changes = changes_json(
@@ -264,7 +277,7 @@ def test_invalid_old_revision_gives_located_errors_naming_it(tmp_path: Path) -> 
     assert code == 1
     assert out == ""
     assert "HEAD~1:delegations/m/away.yaml:6:5: error: unknown key 'rol'" in err
-    assert "1 error(s) in the meeting at HEAD~1 (" in err
+    assert "1 error(s) in the meeting in HEAD~1 (" in err
 
 
 def test_shallow_clone_lacking_the_revision(tmp_path: Path) -> None:
