@@ -6,17 +6,15 @@ produced, so invalid input or a failed render leaves earlier outputs intact.
 
 from __future__ import annotations
 
-import os
-import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
 import jinja2
 
-from .errors import RenderError
+from .errors import RenderError, UncommittedInputs
+from .gitinfo import VersionInfo, source_date, version_info
 from .limits import DEFAULT_LIMITS
 from .load import MeetingRecord, Project
 from .output import write_atomic
@@ -36,39 +34,17 @@ class BuildOptions:
     template_dir: Path | None = None
     #: Seconds allowed for one meeting's PDF; None or 0 for no limit.
     timeout: float | None = DEFAULT_LIMITS.timeout
+    #: Refuse to build from uncommitted inputs.
+    final: bool = False
 
 
 def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
     return out_dir / record.id
 
 
-def build_date() -> date:
-    """Today, or the date of ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
-    return date.today()
-
-
-def current_commit(folder: Path) -> str | None:
-    """The short id of the commit checked out where ``folder`` is, or ``None`` outside git."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and commit else None
-
-
-def describe_build(folder: Path) -> BuildInfo:
-    """The version line's facts for a book made from the data in ``folder``."""
-    return BuildInfo(built=build_date(), commit=current_commit(folder))
+def describe_build(version: VersionInfo | None) -> BuildInfo:
+    """The version line's facts: the build's date and, inside git, the commit."""
+    return BuildInfo(built=source_date(version).date(), commit=version.short if version else None)
 
 
 def build_project(
@@ -80,10 +56,14 @@ def build_project(
     written, each atomically.
     """
     env = make_environment(options.template_dir)
+    records = list(meetings if meetings is not None else project.meetings)
+    versions = {r.id: meeting_version(r, options.template_dir) for r in records}
+    if options.final:
+        refuse_uncommitted(records, versions)
     pending: list[tuple[Path, bytes]] = []
-    for record in meetings if meetings is not None else project.meetings:
+    for record in records:
         try:
-            pending += render_outputs(project, record, env, options)
+            pending += render_outputs(project, record, env, options, versions[record.id])
         except RenderError as exc:
             raise RenderError(f"meeting {record.id}: {exc}") from exc
     for path, data in pending:
@@ -92,33 +72,45 @@ def build_project(
 
 
 def render_outputs(
-    project: Project, record: MeetingRecord, env: jinja2.Environment, options: BuildOptions
+    project: Project,
+    record: MeetingRecord,
+    env: jinja2.Environment,
+    options: BuildOptions,
+    version: VersionInfo | None = None,
 ) -> list[tuple[Path, bytes]]:
     """The files of one meeting as (path, content) pairs, nothing written yet."""
     folder = output_folder(options.out_dir, record)
     allowed = [project.root / "people", record.folder, options.template_dir or builtin_templates()]
+    created = source_date(version)
     outputs: list[tuple[Path, bytes]] = []
+
+    def pdf(html: str) -> bytes:
+        from .pdf import render_pdf
+
+        return render_pdf(
+            html,
+            base_dir=record.folder,
+            allowed=allowed,
+            created=created,
+            identifier=record.id,
+            timeout=options.timeout,
+        )
+
     if options.format in ("html", "pdf", "all"):
-        html = render_book(record, env, options.render, describe_build(record.folder))
+        html = render_book(record, env, options.render, describe_build(version))
         if options.format in ("html", "all"):
             outputs.append((folder / "book.html", html.encode("utf-8")))
         if options.format in ("pdf", "all"):
-            outputs.append((folder / "book.pdf", _pdf(html, record, allowed, options)))
-    return outputs + render_protocol_material(record, env, folder, allowed, options)
-
-
-def _pdf(html: str, record: MeetingRecord, allowed: list[Path], options: BuildOptions) -> bytes:
-    from .pdf import render_pdf
-
-    return render_pdf(html, base_dir=record.folder, allowed=allowed, timeout=options.timeout)
+            outputs.append((folder / "book.pdf", pdf(html)))
+    return outputs + render_protocol_material(record, env, folder, options, pdf)
 
 
 def render_protocol_material(
     record: MeetingRecord,
     env: jinja2.Environment,
     folder: Path,
-    allowed: list[Path],
     options: BuildOptions,
+    pdf: Callable[[str], bytes],
 ) -> list[tuple[Path, bytes]]:
     """The seating plan SVG, place cards and pocket list that the format asks for, in memory."""
     from .protocol_render import render_place_cards, render_pocket, render_seating_svg
@@ -132,5 +124,31 @@ def render_protocol_material(
         ("pocket", "pocket.pdf", render_pocket),
     ):
         if fmt in (kind, "all"):
-            outputs.append((folder / name, _pdf(render(record, env), record, allowed, options)))
+            outputs.append((folder / name, pdf(render(record, env))))
     return outputs
+
+
+def meeting_version(record: MeetingRecord, template_dir: Path | None = None) -> VersionInfo | None:
+    """The git version of everything the meeting's book is made from (``None`` outside git)."""
+    return version_info([*record.input_files(), template_dir or builtin_templates()])
+
+
+def refuse_uncommitted(
+    records: Sequence[MeetingRecord], versions: dict[str, VersionInfo | None]
+) -> None:
+    """Raise :class:`UncommittedInputs` unless every meeting's inputs are committed."""
+    reasons = []
+    for record in records:
+        version = versions[record.id]
+        if version is None:
+            reasons.append(f"{record.id}: the inputs are not in a git repository")
+        elif version.changed:
+            files = "\n    ".join(version.changed)
+            reasons.append(f"{record.id}: uncommitted changes in\n    {files}")
+        elif version.commit is None:
+            reasons.append(f"{record.id}: no input has been committed yet")
+    if reasons:
+        raise UncommittedInputs(
+            "--final builds only from committed inputs; commit (or discard) the changes "
+            "and build again:\n  " + "\n  ".join(reasons)
+        )

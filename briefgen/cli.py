@@ -198,6 +198,11 @@ def check(
     show_default=True,
     help="Seconds allowed to lay out one meeting's PDF; 0: no limit.",
 )
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Refuse to build unless every input is committed to git (a book to hand out).",
+)
 @limit_options
 @handle_user_errors
 def build(
@@ -207,6 +212,7 @@ def build(
     family_caps: bool,
     paper: str,
     timeout: float,
+    final: bool,
     **kwargs: Any,
 ) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
@@ -234,6 +240,7 @@ def build(
         format=fmt,  # type: ignore[arg-type]
         render=RenderOptions(family_caps=family_caps, paper=paper),  # type: ignore[arg-type]
         timeout=timeout,
+        final=final,
     )
     projects = [
         load_project(root, folders, all_people=False, limits=limits)
@@ -314,3 +321,78 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
         click.echo(json.dumps(seating_json(plan), indent=2, ensure_ascii=False))
     else:
         click.echo(format_plan(plan, record.meeting.title), nl=False)
+
+
+@main.command()
+@click.argument("args", nargs=-1, metavar="REV [REV2] [MEETING_DIR]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a pull-request comment, json for machines.",
+)
+@limit_options
+@handle_user_errors
+def diff(args: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
+    """What changed in a meeting between git revision REV and REV2 (default: the working tree).
+
+    MEETING_DIR is a meeting folder, or a data folder for all its meetings
+    (default: delegations).  Changes are listed in book order, the marking
+    first: people added, removed or moved in precedence, roles, offices,
+    names, photos, programme times, objectives, points to make and
+    if-raised lines (edits shown word by word: [-old-] {+new+}).
+    """
+    from .diffreport import MeetingChanges, format_changes
+    from .errors import InvalidAtRevision
+    from .gitinfo import find_repository
+    from .snapshot import compare_meeting, open_revision, select_meetings
+
+    old_name, new_name, target = _diff_arguments(args)
+    limits = make_limits(kwargs)
+    existing = next(p for p in (target.absolute(), *target.absolute().parents) if p.exists())
+    repo = find_repository(existing)
+    if repo is None:
+        raise BriefgenError(
+            f"{target} is not in a git repository; diff compares versions committed to git"
+        )
+    try:
+        relative = repo.relative(target)
+    except ValueError:
+        raise BriefgenError(f"{target} is outside the git repository at {repo.top}") from None
+    old = open_revision(repo, old_name)
+    new = open_revision(repo, new_name)
+    paths, single = select_meetings(repo, new, relative)
+    results = []
+    try:
+        for path in paths:
+            changes = compare_meeting(repo, old, new, path, limits)
+            note = None if changes is not None else f"The meeting did not exist at {old.label}."
+            if changes is None and single:
+                raise BriefgenError(
+                    f"the meeting {path} does not exist at {old.label}, not even under another "
+                    f"name; choose a revision at which it exists (see: git log -- {path})"
+                )
+            results.append(MeetingChanges(path.rsplit("/", 1)[-1], tuple(changes or ()), note))
+    except InvalidAtRevision as exc:
+        emit(exc.problems, "text")
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        click.echo(
+            f"{errors} error(s) in the meeting in {exc.revision}; fix them, or compare "
+            "other revisions.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(format_changes(results, old, new, fmt), nl=False)  # type: ignore[arg-type]
+
+
+def _diff_arguments(args: tuple[str, ...]) -> tuple[str, str | None, Path]:
+    """Split REV [REV2] [MEETING_DIR]: a second argument naming a folder is MEETING_DIR."""
+    if not 1 <= len(args) <= 3:
+        raise click.UsageError("give a revision, optionally a second one, then a meeting folder")
+    if len(args) == 3:
+        return args[0], args[1], Path(args[2])
+    if len(args) == 2 and Path(args[1]).is_dir():
+        return args[0], None, Path(args[1])
+    return args[0], args[1] if len(args) == 2 else None, DEFAULT_DATA

@@ -84,6 +84,22 @@ class ValidationFailed(BriefgenError):
         super().__init__(f"{len(self.problems)} problem(s) in the input")
 
 
+class InvalidAtRevision(ValidationFailed):
+    """The meeting as it was at a git revision does not validate; ``revision`` names it."""
+
+    def __init__(self, problems: Iterable[Problem], revision: str) -> None:
+        super().__init__(problems)
+        self.revision = revision
+
+
+class GitError(BriefgenError):
+    """Git is needed and failed: not installed, an unknown revision, a shallow clone."""
+
+
+class UncommittedInputs(BriefgenError):
+    """``build --final`` was asked to build from inputs that differ from their commit."""
+
+
 class RenderError(BriefgenError):
     """A template or the PDF engine could not produce a correct output."""
 

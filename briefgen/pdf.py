@@ -9,11 +9,13 @@ an unloadable font is a wrong book.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -112,10 +114,20 @@ def _deadline(seconds: float | None) -> Iterator[None]:
 
 
 def render_pdf(
-    html: str, *, base_dir: Path, allowed: Sequence[Path], timeout: float | None = None
+    html: str,
+    *,
+    base_dir: Path,
+    allowed: Sequence[Path],
+    created: datetime | None = None,
+    identifier: str | None = None,
+    timeout: float | None = None,
 ) -> bytes:
     """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`.
 
+    The output depends only on its arguments: ``created`` becomes the PDF's
+    creation and modification date (none when ``None``), and the file
+    identifier is derived from ``identifier`` (the meeting id, the same for
+    every version of one book) and the content, never from the clock.
     ``timeout`` limits the seconds spent (a hostile document can make layout
     very slow); None or 0 means no limit.
     """
@@ -126,7 +138,11 @@ def render_pdf(
                 document = weasyprint.HTML(
                     string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
                 )
-                pdf = document.write_pdf()
+                rendered = document.render()
+                if created is not None:
+                    stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    rendered.metadata.created = rendered.metadata.modified = stamp
+                pdf = rendered.write_pdf(pdf_identifier=_identifier(identifier))
         except _Timeout:
             raise RenderError(
                 f"the PDF took longer than {timeout:g} seconds to lay out; "
@@ -139,3 +155,10 @@ def render_pdf(
         raise RenderError("PDF build reported problems:\n  " + "\n  ".join(captured.messages))
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def _identifier(name: str | None) -> bytes | bool:
+    """The PDF's permanent file identifier: a digest of the book's name, so versions share it."""
+    if name is None:
+        return False
+    return hashlib.md5(f"briefgen:{name}".encode(), usedforsecurity=False).hexdigest().encode()

@@ -1,0 +1,139 @@
+"""Version information from git, ``build --final``, and the date a build is stamped with."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen import gitinfo
+from briefgen.build import meeting_version
+from briefgen.cli import main
+from briefgen.errors import BriefgenError, GitError
+from briefgen.gitinfo import VersionInfo, source_date, version_info
+from briefgen.load import load_project
+
+from .gitrepo import GitRepo, base_tree
+
+WHEN = 1_600_000_000
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(dict(base_tree()))
+    repo.write({".gitignore": "*.bak\n", "unrelated.txt": "x"})
+    repo.commit("Initial", when=WHEN)
+    return repo
+
+
+def version(repo: GitRepo) -> VersionInfo | None:
+    [record] = load_project(repo.top / "delegations").meetings
+    return meeting_version(record)
+
+
+def test_clean_inputs_name_the_latest_commit_touching_them(repo: GitRepo) -> None:
+    first = repo.git("rev-parse", "HEAD")
+    repo.write({"unrelated.txt": "changed"})
+    repo.commit("Unrelated", when=WHEN + 3600)
+    info = version(repo)
+    assert info == VersionInfo(first, first[:7], datetime.fromtimestamp(WHEN, UTC), ())
+    assert not info.dirty
+
+
+def test_an_edited_person_file_makes_the_book_a_draft(repo: GitRepo) -> None:
+    repo.edit("delegations/people/boris-beta.yaml", "Deputy Minister", "Minister")
+    info = version(repo)
+    assert info is not None and info.dirty
+    assert info.changed == ("delegations/people/boris-beta.yaml",)
+
+
+def test_an_untracked_delegation_file_makes_the_book_a_draft(repo: GitRepo) -> None:
+    text = (repo.top / "delegations/m/away.yaml").read_text(encoding="utf-8")
+    repo.write({"delegations/m/away.yaml": None, "delegations/m/abroad.yaml": text})
+    repo.edit("delegations/m/meeting.yaml", "[home, away]", "[home, abroad]")
+    info = version(repo)
+    assert info is not None and info.dirty
+    assert info.changed == ("delegations/m/abroad.yaml", "delegations/m/meeting.yaml")
+
+
+def test_untracked_or_ignored_photo_is_dirty_but_stray_files_are_not(repo: GitRepo) -> None:
+    repo.write({"delegations/m/notes.bak": "ignored, not an input"})
+    assert version(repo) is not None and not version(repo).dirty  # type: ignore[union-attr]
+    repo.write({".gitignore": "*.bak\n*.png\n"})
+    repo.commit("Ignore images")
+    from .test_diff import png
+
+    repo.write({"delegations/people/photos/b.png": png("red")})
+    repo.edit("delegations/people/boris-beta.yaml", "salutation: Mr", "photo: photos/b.png")
+    repo.commit("Photo, but the image itself is ignored")
+    info = version(repo)
+    assert info is not None
+    assert info.changed == ("delegations/people/photos/b.png",)
+
+
+def test_nothing_committed_yet_is_a_draft(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "fresh")
+    repo.write(dict(base_tree()))
+    info = version(repo)
+    assert info is not None
+    assert (info.commit, info.dirty) == (None, True)
+    assert "delegations/m/meeting.yaml" in info.changed
+
+
+def test_outside_git_there_is_no_version_and_no_error(tmp_path: Path) -> None:
+    (tmp_path / "book.yaml").write_text("x", encoding="utf-8")
+    assert version_info([tmp_path / "book.yaml"]) is None
+
+
+def test_missing_git_inside_a_repository_is_a_clear_error(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gitinfo, "git_executable", lambda: None)
+    with pytest.raises(GitError, match="'git' command is not installed"):
+        version(repo)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    assert version_info([outside]) is None
+
+
+def test_source_date_prefers_the_environment_then_the_commit() -> None:
+    commit = datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+    clean = VersionInfo("a" * 40, "aaaaaaa", commit, ())
+    dirty = VersionInfo("a" * 40, "aaaaaaa", commit, ("x.yaml",))
+    assert source_date(clean, {}) == commit
+    assert source_date(clean, {"SOURCE_DATE_EPOCH": "86400"}) == datetime(1970, 1, 2, tzinfo=UTC)
+    assert source_date(None, {"SOURCE_DATE_EPOCH": "0"}) == datetime(1970, 1, 1, tzinfo=UTC)
+    assert source_date(dirty, {}) > commit
+    with pytest.raises(BriefgenError, match="SOURCE_DATE_EPOCH='soon' is not a whole number"):
+        source_date(None, {"SOURCE_DATE_EPOCH": "soon"})
+
+
+def test_final_build_refuses_dirty_inputs_and_names_them(repo: GitRepo, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["build", str(repo.top / "delegations/m"), "--final", "--format", "html"]
+    repo.edit("delegations/m/meeting.yaml", "Example talks", "Example talks, revised")
+    result = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 1
+    assert "--final builds only from committed inputs" in result.stderr
+    assert "delegations/m/meeting.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    repo.commit("Revise the title")
+    result = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "m" / "book.html").is_file()
+
+
+def test_final_build_outside_git_is_refused(tmp_path: Path) -> None:
+    for name, text in base_tree().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["build", str(tmp_path / "delegations"), "--final", "--format", "html", "--out", "x"],
+    )
+    assert result.exit_code == 1
+    assert "m: the inputs are not in a git repository" in result.stderr
