@@ -1,0 +1,106 @@
+"""Synthetic meetings in the normal data format, for benchmarks.
+
+    python bench/synth.py OUT_DIR --people 100 [--photos 12] [--meetings 1]
+
+writes OUT_DIR/delegations/ with people/, photos when asked, and one or more
+meeting folders, each with two delegations sharing the people between them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+BIO = (
+    "Career diplomat. Served as *ambassador* in three capitals and led the "
+    "negotiations on the regional trade agreement. Previously deputy director of "
+    "the department for multilateral affairs; graduated in international law.\n\n"
+    "Known for a pragmatic style; speaks three languages. Chaired the working group "
+    "on energy security and the joint commission on transport corridors."
+)
+
+
+def write_people(root: Path, count: int, photos: int, rng: random.Random) -> list[str]:
+    people = root / "people"
+    (people / "photos").mkdir(parents=True, exist_ok=True)
+    ids = []
+    for n in range(count):
+        person_id = f"person-{n:04d}"
+        photo = ""
+        if n < photos:
+            photo = f"photo: photos/{person_id}.jpg\n"
+            write_photo(people / "photos" / f"{person_id}.jpg", rng.randrange(1 << 30))
+        (people / f"{person_id}.yaml").write_text(
+            f"name:\n  given: Given{n}\n  family: Family{n}\n"
+            f"  native: Имя{n} Фамилия{n}\n  pronunciation: GIV-en FAM-i-lee\n"
+            f"honorific: H.E.\nsalutation: Mr\noffice: Minister number {n}\n"
+            f"born: 19{50 + n % 40}-0{1 + n % 9}-1{n % 9}\n{photo}bio: |\n"
+            + "".join(f"  {line}\n" for line in BIO.splitlines()),
+            encoding="utf-8",
+        )
+        ids.append(person_id)
+    return ids
+
+
+def write_photo(path: Path, seed: int) -> None:
+    """A 3000 px photo-like JPEG (noise over a gradient compresses like a photo)."""
+    from PIL import Image
+
+    noise = Image.effect_noise((3000, 3000), 40).convert("RGB")
+    base = Image.linear_gradient("L").resize((3000, 3000)).convert("RGB")
+    Image.blend(base, noise, 0.35 + (seed % 10) / 100).save(path, "JPEG", quality=90)
+
+
+def write_meeting(root: Path, meeting_id: str, ids: list[str]) -> None:
+    folder = root / meeting_id
+    folder.mkdir(parents=True, exist_ok=True)
+    half = max(1, len(ids) // 2)
+    for side, members in (("home", ids[:half]), ("away", ids[half:] or ids[:1])):
+        (folder / f"{side}.yaml").write_text(
+            f"name: {side.title()} Republic\nmembers:\n"
+            + "".join(f"  - person: {m}\n" for m in members),
+            encoding="utf-8",
+        )
+    topics = "".join(
+        f"  - title: Topic {t}\n    background: |\n      Background of topic {t}.\n"
+        f"    points:\n      - Point one on topic {t}.\n      - Point two.\n"
+        f"    if_raised:\n      - A responsive line.\n"
+        for t in range(1, 5)
+    )
+    (folder / "meeting.yaml").write_text(
+        f"title: Synthetic talks {meeting_id}\ndate: 2024-05-06\nmarking: OFFICIAL\n"
+        f"host: home\ndelegations: [home, away]\nobjectives:\n  - Agree the plan.\n"
+        f"programme:\n  - time: '10:00'\n    end: '11:00'\n    title: Talks\n"
+        f"topics:\n{topics}press:\n  - A line for the press.\n",
+        encoding="utf-8",
+    )
+
+
+def make_tree(out: Path, people: int, photos: int = 0, meetings: int = 1,
+              seed: int = 1) -> Path:
+    """Write the tree and return the delegations root."""
+    rng = random.Random(seed)
+    root = out / "delegations"
+    if meetings == 1:
+        ids = write_people(root, people, photos, rng)
+        write_meeting(root, "m-0001", ids)
+        return root
+    ids = write_people(root, people * meetings, photos, rng)
+    for m in range(meetings):
+        write_meeting(root, f"m-{m + 1:04d}", ids[m * people:(m + 1) * people])
+    return root
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--people", type=int, default=12)
+    parser.add_argument("--photos", type=int, default=0)
+    parser.add_argument("--meetings", type=int, default=1)
+    args = parser.parse_args()
+    print(make_tree(args.out, args.people, args.photos, args.meetings))
+
+
+if __name__ == "__main__":
+    main()
