@@ -36,6 +36,8 @@ class BuildOptions:
     timeout: float | None = DEFAULT_LIMITS.timeout
     #: Refuse to build from uncommitted inputs.
     final: bool = False
+    #: A git revision: add a "Changes since" page and change bars against it.
+    changes_since: str | None = None
 
 
 def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
@@ -43,8 +45,15 @@ def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
 
 
 def describe_build(version: VersionInfo | None) -> BuildInfo:
-    """The version line's facts: the build's date and, inside git, the commit."""
-    return BuildInfo(built=source_date(version).date(), commit=version.short if version else None)
+    """The version line's facts: the build's date and, inside git, the commit and DRAFT state."""
+    if version is None:
+        return BuildInfo(built=source_date(version).date())
+    return BuildInfo(
+        built=source_date(version).date(),
+        commit=version.short,
+        committed=version.date.date() if version.date else None,
+        draft=version.dirty,
+    )
 
 
 def build_project(
@@ -97,7 +106,12 @@ def render_outputs(
         )
 
     if options.format in ("html", "pdf", "all"):
-        html = render_book(record, env, options.render, describe_build(version))
+        changes = None
+        if options.changes_since is not None:
+            from .changes import changes_since
+
+            changes = changes_since(record, options.changes_since)
+        html = render_book(record, env, options.render, describe_build(version), changes)
         if options.format in ("html", "all"):
             outputs.append((folder / "book.html", html.encode("utf-8")))
         if options.format in ("pdf", "all"):

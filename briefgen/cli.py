@@ -203,6 +203,12 @@ def check(
     is_flag=True,
     help="Refuse to build unless every input is committed to git (a book to hand out).",
 )
+@click.option(
+    "--changes-since",
+    "changes_since",
+    metavar="REV",
+    help="Add a 'Changes since REV' page after the cover and change bars in the margin.",
+)
 @limit_options
 @handle_user_errors
 def build(
@@ -213,6 +219,7 @@ def build(
     paper: str,
     timeout: float,
     final: bool,
+    changes_since: str | None,
     **kwargs: Any,
 ) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
@@ -241,6 +248,7 @@ def build(
         render=RenderOptions(family_caps=family_caps, paper=paper),  # type: ignore[arg-type]
         timeout=timeout,
         final=final,
+        changes_since=changes_since,
     )
     projects = [
         load_project(root, folders, all_people=False, limits=limits)

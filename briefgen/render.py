@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import __version__
+from .changes import ChangeSet, no_changes
 from .errors import RenderError
 from .load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from .model import Meeting
@@ -56,6 +57,10 @@ class BuildInfo:
 
     built: date
     commit: str | None = None
+    #: The date of ``commit``.
+    committed: date | None = None
+    #: Inputs differ from ``commit`` (or were never committed): the book is a DRAFT.
+    draft: bool = False
 
 
 def builtin_templates() -> Path:
@@ -184,14 +189,29 @@ def embed_photo(path: Path) -> str:
 
 
 def version_line(build: BuildInfo | None, language: str) -> str:
-    """E.g. ``Built 28 September 2017 from commit 4dd8447 · briefgen 0.1.0``."""
+    """E.g. ``Version 4dd8447 of 28 September 2017 · built 1 October 2017 · briefgen 0.1.0``."""
     parts = [f"briefgen {__version__}"]
     if build is not None:
-        built = f"Built {format_day(build.built, language)}"
+        parts.insert(0, f"built {format_day(build.built, language)}")
         if build.commit:
-            built += f" from commit {build.commit}"
-        parts.insert(0, built)
+            version = f"Version {build.commit}"
+            if build.committed:
+                version += f" of {format_day(build.committed, language)}"
+            parts.insert(0, version + (" with uncommitted changes" if build.draft else ""))
+        elif build.draft:
+            parts.insert(0, "Uncommitted changes")
+        parts[0] = parts[0][:1].upper() + parts[0][1:]
     return " · ".join(parts)
+
+
+def version_stamp(build: BuildInfo | None, language: str) -> str:
+    """The short stamp in every page's footer: ``4dd8447, 28 September 2017`` or ``DRAFT``."""
+    if build is None or (build.commit is None and not build.draft):
+        return ""
+    if build.draft:
+        return f"DRAFT · {build.commit} + uncommitted changes" if build.commit else "DRAFT"
+    day = format_day(build.committed, language) if build.committed else ""
+    return f"{build.commit}, {day}" if day else str(build.commit)
 
 
 def build_context(
@@ -337,17 +357,23 @@ def render_book(
     env: jinja2.Environment,
     options: RenderOptions | None = None,
     build: BuildInfo | None = None,
+    changes: ChangeSet | None = None,
 ) -> str:
     """Render the meeting's briefing book to a self-contained HTML string.
 
-    ``build`` feeds the cover's version line; without it the line names only
-    the briefgen version.
+    ``build`` feeds the cover's version line, the footer's stamp and the
+    DRAFT watermark; without it the line names only the briefgen version.
+    ``changes`` adds the "Changes since" page and change bars.
     """
     assert env.loader is not None
     try:
         stylesheet, _, _ = env.loader.get_source(env, "book.css")
         template = env.get_template(BOOK_TEMPLATE)
         context = build_context(record, options or RenderOptions(), stylesheet, build)
+        context["changes"] = changes.page() if changes else None
+        context["changed"] = changes.is_changed if changes else no_changes
+        context["version_stamp"] = version_stamp(build, record.meeting.language)
+        context["draft"] = bool(build and build.draft)
         return template.render(context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc

@@ -57,4 +57,4 @@ def test_version_line_names_the_commit_of_the_inputs(
     assert info.commit == git(root, "rev-parse", "--short", "HEAD")
     [html] = build_project(project, BuildOptions(out_dir=tmp_path / "out", format="html"))
     text = html.read_text(encoding="utf-8")
-    assert f"Built 28 September 2017 from commit {info.commit}" in text
+    assert f"Version {info.commit} of 28 September 2017 · built 28 September 2017" in text
