@@ -217,7 +217,10 @@ class Name(StrictModel):
 class Person(StrictModel):
     """A file in ``people/``: someone who may appear in any meeting."""
 
-    name: Name = Field(description="The person's name.")
+    name: Name = Field(
+        description="The person's name.",
+        examples=[{"given": "Sergei", "family": "Lavrov", "native": "Сергей Лавров"}],
+    )
     honorific: Text | None = Field(
         None,
         description="H.E., The Hon., Dr, or a military rank; printed before the salutation.",
@@ -281,7 +284,9 @@ class Delegation(StrictModel):
         None, description="ISO 3166-1 alpha-2 country code.", examples=["RU"]
     )
     members: list[Member] = Field(
-        min_length=1, description="Members in order of precedence, head of delegation first."
+        min_length=1,
+        description="Members in order of precedence, head of delegation first.",
+        examples=[[{"person": "vladimir-putin"}, {"person": "sergei-lavrov"}]],
     )
 
 
@@ -303,13 +308,20 @@ class Topic(StrictModel):
     """One subject for the talks."""
 
     title: Text = Field(description="Heading of the topic.", examples=["Syria"])
-    background: Markdown | None = Field(None, description="Background in Markdown.")
+    background: Markdown | None = Field(
+        None,
+        description="Background in Markdown.",
+        examples=["Russia, Turkey and Iran agreed a *de-escalation zone* in Idlib."],
+    )
     points: list[Markdown] = Field(
-        default_factory=list, description="Points to make (lines to take), in Markdown."
+        default_factory=list,
+        description="Points to make (lines to take), in Markdown.",
+        examples=[["We remain committed to the Astana accords."]],
     )
     if_raised: list[Markdown] = Field(
         default_factory=list,
         description="Responsive lines if the other side raises the subject, in Markdown.",
+        examples=[["On Iran's role: the arrangements were agreed by all three guarantors."]],
     )
 
 
@@ -347,6 +359,7 @@ class Seating(StrictModel):
     seats: list[SeatOverride] = Field(
         default_factory=list,
         description="Explicit seats for members, overriding the seat their precedence gives.",
+        examples=[[{"person": "sergei-lavrov", "offset": -1}]],
     )
 
 
@@ -397,16 +410,29 @@ class Meeting(StrictModel):
         None, description="Id of the delegation this briefing is for.", examples=["russia"]
     )
     objectives: list[Markdown] = Field(
-        default_factory=list, description="What our side wants from the meeting, in Markdown."
+        default_factory=list,
+        description="What our side wants from the meeting, in Markdown.",
+        examples=[["Confirm the shared commitment to the Astana accords."]],
     )
-    programme: list[ProgrammeItem] = Field(default_factory=list, description="Timed schedule.")
-    topics: list[Topic] = Field(default_factory=list, description="Subjects for the talks.")
+    programme: list[ProgrammeItem] = Field(
+        default_factory=list,
+        description="Timed schedule.",
+        examples=[[{"time": "14:30", "end": "15:30", "title": "Restricted talks"}]],
+    )
+    topics: list[Topic] = Field(
+        default_factory=list,
+        description="Subjects for the talks.",
+        examples=[[{"title": "Tourism", "points": ["We welcome the recovery."]}]],
+    )
     press: list[Markdown] = Field(
-        default_factory=list, description="Lines to take with the press, in Markdown."
+        default_factory=list,
+        description="Lines to take with the press, in Markdown.",
+        examples=[["The talks were substantive."]],
     )
     seating: Seating = Field(
         default_factory=Seating,
         description="Seating plan and place-card settings; all optional.",
+        examples=[{"interpreters": "beside", "facing_entrance": "guests"}],
     )
 
 

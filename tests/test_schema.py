@@ -99,11 +99,12 @@ def test_bad_documents_are_rejected_by_both(kind: str, text: str) -> None:
     )
 
 
-def test_every_field_has_a_description() -> None:
+def test_every_field_has_a_description_and_an_example() -> None:
     schema = json_schema()
     for name, definition in schema["$defs"].items():
         for field, spec in definition.get("properties", {}).items():
             assert spec.get("description"), f"{name}.{field} has no description"
+            assert spec.get("examples"), f"{name}.{field} has no example"
 
 
 def test_schema_out_writes_one_file_per_kind(tmp_path: Path) -> None:
@@ -119,3 +120,13 @@ def test_schema_out_writes_one_file_per_kind(tmp_path: Path) -> None:
     person = json.loads((tmp_path / "person.schema.json").read_text(encoding="utf-8"))
     assert person["title"] == "Person"
     assert "name" in person["required"]
+
+
+def test_every_example_is_valid_for_its_field() -> None:
+    schema = json_schema()
+    for name, definition in schema["$defs"].items():
+        for field, spec in definition.get("properties", {}).items():
+            validator = jsonschema.Draft202012Validator({**spec, "$defs": schema["$defs"]})
+            for example in spec.get("examples", []):
+                errors = [e.message for e in validator.iter_errors(example)]
+                assert not errors, f"{name}.{field} example {example!r}: {errors}"
