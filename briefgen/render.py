@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import __version__
+from .editions import select
 from .errors import RenderError
 from .load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from .model import Meeting
@@ -56,6 +57,19 @@ class BuildInfo:
 
     built: date
     commit: str | None = None
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One numbered copy of a book, issued to a named recipient."""
+
+    number: int
+    total: int
+    recipient: str
+
+    def line(self) -> str:
+        """The copy line of the page furniture, e.g. ``Copy 2 of 5 — Ms Anna Alpha``."""
+        return f"Copy {self.number} of {self.total} — {self.recipient}"
 
 
 def builtin_templates() -> Path:
@@ -199,9 +213,17 @@ def build_context(
     options: RenderOptions,
     stylesheet: str,
     build: BuildInfo | None = None,
+    *,
+    edition_label: str = "",
+    copy: Copy | None = None,
 ) -> dict[str, Any]:
-    """The plain values the book templates see; all formatting decisions live here."""
-    meeting = record.meeting
+    """The plain values the book templates see; all formatting decisions live here.
+
+    ``record`` is rendered as it is: an edition is chosen before (see
+    :func:`briefgen.editions.select`); here list lines only lose their
+    audience and marking keys.
+    """
+    meeting = select(record.meeting, None, record.meeting.marking)
     if options.paper not in PAPER_SIZES:
         raise RenderError(f"unknown paper size '{options.paper}': use one of a4, letter")
     delegations = [_delegation_view(d, options) for d in record.delegations]
@@ -239,6 +261,9 @@ def build_context(
         "stylesheet": Markup(stylesheet),
         "page_size": PAPER_SIZES[options.paper],
         "version_text": version_line(build, meeting.language),
+        "edition_label": edition_label,
+        "copy_line": copy.line() if copy else "",
+        "watermark": copy.recipient if copy else "",
         "generator": f"briefgen {__version__}",
         "subject": " — ".join(p for p in ("Briefing book", meeting.title, place, when) if p),
         "keywords": ", ".join(
@@ -328,17 +353,28 @@ def render_book(
     env: jinja2.Environment,
     options: RenderOptions | None = None,
     build: BuildInfo | None = None,
+    *,
+    edition_label: str = "",
+    copy: Copy | None = None,
 ) -> str:
     """Render the meeting's briefing book to a self-contained HTML string.
 
     ``build`` feeds the cover's version line; without it the line names only
-    the briefgen version.
+    the briefgen version.  ``edition_label`` is printed on the cover; ``copy``
+    adds the copy line to the page furniture and the recipient's watermark.
     """
     assert env.loader is not None
     try:
         stylesheet, _, _ = env.loader.get_source(env, "book.css")
         template = env.get_template(BOOK_TEMPLATE)
-        context = build_context(record, options or RenderOptions(), stylesheet, build)
+        context = build_context(
+            record,
+            options or RenderOptions(),
+            stylesheet,
+            build,
+            edition_label=edition_label,
+            copy=copy,
+        )
         return template.render(context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
