@@ -290,7 +290,7 @@ class Entry(StrictModel):
 
 
 def _line_kind(value: Any) -> str:
-    return "entry" if isinstance(value, dict) else "markdown"
+    return "entry" if isinstance(value, dict | Entry) else "markdown"
 
 
 #: Tags of the two shapes of a list line; validate.py drops them from error locations.

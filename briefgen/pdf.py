@@ -129,6 +129,9 @@ class PdfAttachment:
     description: str | None = None
 
 
+_NO_INTERPOLATION = "img { image-rendering: crisp-edges; }"
+
+
 def _finish_variant(document: Any, pdf: pydyf.PDF) -> None:
     """Compress the streams of an archival or accessible PDF the way validators accept.
 
@@ -139,7 +142,9 @@ def _finish_variant(document: Any, pdf: pydyf.PDF) -> None:
     the line feed before ``endstream`` that reads as a CR LF end of line, and
     the stream's /Length then looks one byte too long to a strict reader.
     """
-    reference = pdf.catalog.get("Metadata")
+    reference = pdf.catalog.get("Metadata")  # b"12 0 R"
+    if isinstance(reference, bytes):
+        reference = reference.decode("ascii")
     metadata = pdf.objects[int(str(reference).split()[0])] if reference else None
     for stream in pdf.objects:
         if not isinstance(stream, pydyf.Stream) or stream is metadata:
@@ -176,6 +181,9 @@ def render_pdf(
     if variant is not None:
         options.update(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=True)
         finisher = _finish_variant
+    if variant is not None and variant.startswith("pdf/a"):
+        # PDF/A forbids asking viewers to interpolate images; photos are at print resolution.
+        options["stylesheets"] = [weasyprint.CSS(string=_NO_INTERPOLATION)]
     if attachments:
         when = created or datetime.now()
         options["attachments"] = [
