@@ -103,13 +103,18 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    expired: list[bool] = []
+
     def expire(signum: int, frame: object) -> None:
+        expired.append(True)
         raise _Timeout
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
     try:
         yield
+        if expired:  # the alarm fired inside a finaliser, which swallowed the exception
+            raise _Timeout
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
