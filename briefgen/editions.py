@@ -242,7 +242,7 @@ def check_meeting(meeting: Meeting, document: YamlDocument, config: ProjectConfi
 
 
 def check_config(config: ProjectConfig, document: YamlDocument) -> list[Problem]:
-    """Editions with the same name (BG320)."""
+    """Editions with the same name (BG322)."""
     problems = []
     seen: set[str] = set()
     for index, edition in enumerate(config.editions):
@@ -250,7 +250,7 @@ def check_config(config: ProjectConfig, document: YamlDocument) -> list[Problem]
             problems.append(
                 document.problem(
                     ("editions", index, "name"),
-                    "BG320",
+                    "BG322",
                     f"edition '{edition.name}' is defined twice",
                     "give each edition its own name",
                 )

@@ -67,7 +67,7 @@ def load_recipients(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[Recipie
             problems.append(
                 document.problem(
                     ("recipients", index, "name"),
-                    "BG321",
+                    "BG323",
                     f"'{recipient.name}' is listed twice (also as recipient {seen[key] + 1})",
                     "list each recipient once; add 'organisation' to tell two people apart",
                 )
