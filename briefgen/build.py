@@ -6,22 +6,37 @@ produced, so invalid input or a failed render leaves earlier outputs intact.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import jinja2
 
-from .errors import RenderError, UncommittedInputs
+from .editions import book_marking, edition_named, select
+from .errors import BriefgenError, RenderError, UncommittedInputs
 from .gitinfo import VersionInfo, source_date, version_info
-from .limits import DEFAULT_LIMITS
-from .load import MeetingRecord, Project
+from .limits import DEFAULT_LIMITS, Limits
+from .load import AttachmentFile, MeetingRecord, Project
+from .model import Edition
 from .output import write_atomic
-from .render import BuildInfo, RenderOptions, builtin_templates, make_environment, render_book
+from .recipients import IssuedCopy, Recipient, copy_file_name, register_csv
+from .render import (
+    BuildInfo,
+    Copy,
+    RenderOptions,
+    builtin_templates,
+    make_environment,
+    render_book,
+)
 
-Format = Literal["html", "pdf", "seating", "cards", "pocket", "all"]
-FORMATS: tuple[Format, ...] = ("html", "pdf", "seating", "cards", "pocket", "all")
+if TYPE_CHECKING:
+    from .pdf import PdfAttachment, PdfVariant
+
+#: "all" is the book (HTML and PDF) with its protocol material; "ics" is asked for alone.
+Format = Literal["html", "pdf", "seating", "cards", "pocket", "ics", "all"]
+FORMATS: tuple[Format, ...] = ("html", "pdf", "seating", "cards", "pocket", "ics", "all")
 
 
 @dataclass(frozen=True)
@@ -38,10 +53,74 @@ class BuildOptions:
     final: bool = False
     #: A git revision: add a "Changes since" page and change bars against it.
     changes_since: str | None = None
+    #: Name of the edition to build (an edition in briefgen.yaml); None: the full book.
+    edition: str | None = None
+    #: Archival or accessible PDF (tagged); None: a plain PDF.
+    pdf_variant: PdfVariant | None = None
+    #: Numbered copies, one PDF per recipient, instead of book.html and book.pdf.
+    recipients: Sequence[Recipient] | None = None
+    limits: Limits = DEFAULT_LIMITS
 
 
-def output_folder(out_dir: Path, record: MeetingRecord) -> Path:
-    return out_dir / record.id
+def output_folder(out_dir: Path, record: MeetingRecord, edition: str | None = None) -> Path:
+    """``OUT/<meeting-id>/``, or ``OUT/<meeting-id>/edition-<name>/`` for an edition."""
+    folder = out_dir / record.id
+    return folder / f"edition-{edition}" if edition else folder
+
+
+def edition_of(project: Project, name: str | None) -> Edition | None:
+    """The edition called ``name`` in the project's briefgen.yaml (None for the full book)."""
+    if name is None:
+        return None
+    edition = edition_named(project.config, name)
+    if edition is None:
+        known = ", ".join(e.name for e in project.config.editions) or "none defined"
+        raise BriefgenError(
+            f"{project.root}: no edition '{name}' in briefgen.yaml (editions: {known})"
+        )
+    return edition
+
+
+def edition_record(
+    project: Project, record: MeetingRecord, edition: Edition | None
+) -> MeetingRecord:
+    """The meeting as ``edition`` sees it: only its items, marked with the computed marking."""
+    marking = book_marking(record.meeting, edition, project.config)
+    audiences = frozenset(edition.audiences) if edition else None
+    return dataclasses.replace(record, meeting=select(record.meeting, audiences, marking))
+
+
+def read_attachments(record: MeetingRecord, limits: Limits = DEFAULT_LIMITS) -> list[PdfAttachment]:
+    """The attachments' bytes, checked again to be regular files inside the meeting folder."""
+    from .pdf import PdfAttachment
+
+    found = []
+    base = record.folder.resolve()
+    for attachment in record.attachments:
+        found.append(
+            PdfAttachment(
+                attachment.name, _read_inside(attachment, base, limits), attachment.description
+            )
+        )
+    return found
+
+
+def _read_inside(attachment: AttachmentFile, base: Path, limits: Limits) -> bytes:
+    try:
+        path = attachment.path.resolve()
+        if not path.is_relative_to(base) or not path.is_file():
+            raise RenderError(
+                f"{attachment.path}: the attachment is no longer a file in the meeting folder"
+            )
+        with path.open("rb") as stream:
+            data = stream.read(limits.attachment_bytes + 1)
+    except OSError as exc:
+        raise RenderError(
+            f"{attachment.path}: cannot read the attachment ({exc.strerror})"
+        ) from exc
+    if len(data) > limits.attachment_bytes:
+        raise RenderError(f"{attachment.path}: the attachment grew past the size limit")
+    return data
 
 
 def describe_build(version: VersionInfo | None) -> BuildInfo:
@@ -88,12 +167,16 @@ def render_outputs(
     version: VersionInfo | None = None,
 ) -> list[tuple[Path, bytes]]:
     """The files of one meeting as (path, content) pairs, nothing written yet."""
-    folder = output_folder(options.out_dir, record)
-    allowed = [project.root / "people", record.folder, options.template_dir or builtin_templates()]
+    edition = edition_of(project, options.edition)
+    view = edition_record(project, record, edition)
+    folder = output_folder(options.out_dir, record, edition.name if edition else None)
+    build = describe_build(version)
     created = source_date(version)
-    outputs: list[tuple[Path, bytes]] = []
+    label = (edition.label or "") if edition else ""
+    allowed = [project.root / "people", record.folder, options.template_dir or builtin_templates()]
 
-    def pdf(html: str) -> bytes:
+    def pdf(html: str, *, book: bool = False) -> bytes:
+        """The PDF of ``html``; the book takes the variant and the attachments."""
         from .pdf import render_pdf
 
         return render_pdf(
@@ -103,20 +186,29 @@ def render_outputs(
             created=created,
             identifier=record.id,
             timeout=options.timeout,
+            variant=options.pdf_variant if book else None,
+            attachments=read_attachments(view, options.limits) if book else (),
         )
 
+    if options.format == "ics":
+        from .ics import programme_ics
+
+        return [(folder / "programme.ics", programme_ics(record.id, view.meeting, build.built))]
+    if options.recipients is not None:
+        return _numbered_copies(view, env, options, folder, build, label, pdf)
+    outputs: list[tuple[Path, bytes]] = []
     if options.format in ("html", "pdf", "all"):
         changes = None
         if options.changes_since is not None:
             from .changes import changes_since
 
-            changes = changes_since(record, options.changes_since)
-        html = render_book(record, env, options.render, describe_build(version), changes)
+            changes = changes_since(record, options.changes_since, options.limits)
+        html = render_book(view, env, options.render, build, changes, edition_label=label)
         if options.format in ("html", "all"):
             outputs.append((folder / "book.html", html.encode("utf-8")))
         if options.format in ("pdf", "all"):
-            outputs.append((folder / "book.pdf", pdf(html)))
-    return outputs + render_protocol_material(record, env, folder, options, pdf)
+            outputs.append((folder / "book.pdf", pdf(html, book=True)))
+    return outputs + render_protocol_material(view, env, folder, options, pdf)
 
 
 def render_protocol_material(
@@ -124,7 +216,7 @@ def render_protocol_material(
     env: jinja2.Environment,
     folder: Path,
     options: BuildOptions,
-    pdf: Callable[[str], bytes],
+    pdf: Callable[..., bytes],
 ) -> list[tuple[Path, bytes]]:
     """The seating plan SVG, place cards and pocket list that the format asks for, in memory."""
     from .protocol_render import render_place_cards, render_pocket, render_seating_svg
@@ -166,3 +258,32 @@ def refuse_uncommitted(
             "--final builds only from committed inputs; commit (or discard) the changes "
             "and build again:\n  " + "\n  ".join(reasons)
         )
+
+
+def _numbered_copies(
+    record: MeetingRecord,
+    env: jinja2.Environment,
+    options: BuildOptions,
+    folder: Path,
+    build: BuildInfo,
+    label: str,
+    pdf: Callable[..., bytes],
+) -> list[tuple[Path, bytes]]:
+    """One PDF per recipient, each with its copy line and watermark, and the register."""
+    assert options.recipients is not None
+    total = len(options.recipients)
+    issued = []
+    for number, recipient in enumerate(options.recipients, start=1):
+        copy = Copy(number, total, recipient.name)
+        html = render_book(record, env, options.render, build, edition_label=label, copy=copy)
+        data = pdf(html, book=True)
+        issued.append(IssuedCopy(number, total, recipient, copy_file_name(number, total), data))
+    copies = folder / "copies"
+    register = register_csv(
+        issued,
+        meeting=record.id,
+        edition=options.edition or "",
+        marking=record.meeting.marking,
+        issued=build.built,
+    )
+    return [*((copies / c.file, c.pdf) for c in issued), (copies / "register.csv", register)]

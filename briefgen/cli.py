@@ -52,6 +52,7 @@ _LIMIT_OPTIONS = (
     ("--max-people", "people_per_meeting", "Most people in one meeting."),
     ("--max-image-bytes", "image_bytes", "Largest photo file."),
     ("--max-image-pixels", "image_pixels", "Most pixels (width × height) in a photo."),
+    ("--max-attachment-bytes", "attachment_bytes", "Largest file attached to the PDF."),
 )
 
 
@@ -123,9 +124,20 @@ def _warning_codes(values: tuple[str, ...]) -> set[str]:
     metavar="CODE",
     help="Silence a warning code (BG407) or name (missing-pronunciation); repeatable.",
 )
+@click.option(
+    "--recipients",
+    "recipients",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also check a recipients file for numbered copies (see build --recipients).",
+)
 @limit_options
 def check(
-    path: Path | None, fmt: ReportFormat, strict: bool, ignore: tuple[str, ...], **kwargs: Any
+    path: Path | None,
+    fmt: ReportFormat,
+    strict: bool,
+    ignore: tuple[str, ...],
+    recipients: Path | None,
+    **kwargs: Any,
 ) -> None:
     """Validate every meeting and person below PATH (default: delegations).
 
@@ -148,6 +160,10 @@ def check(
         problems, meetings_ok, people = project.warnings, len(project.meetings), len(project.people)
     except ValidationFailed as exc:
         problems, meetings_ok, people = exc.problems, 0, 0
+    if recipients is not None:
+        from .recipients import check_recipients
+
+        problems = [*problems, *check_recipients(_existing(recipients), limits)]
     problems = [p for p in problems if p.code not in ignored]
     emit(problems, fmt)
     errors = sum(1 for p in problems if p.severity == "error")
@@ -169,11 +185,12 @@ def check(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "pdf", "seating", "cards", "pocket", "all"]),
+    type=click.Choice(["html", "pdf", "seating", "cards", "pocket", "ics", "all"]),
     default="all",
     show_default=True,
     help="Which outputs to write: the book as html or pdf, the seating plan (seating.svg), "
-    "place cards (place-cards.pdf), the pocket list (pocket.pdf), or all of them.",
+    "place cards (place-cards.pdf), the pocket list (pocket.pdf), all of these, or ics: "
+    "the programme as programme.ics (iCalendar), alone.",
 )
 @click.option(
     "--out",
@@ -209,6 +226,29 @@ def check(
     metavar="REV",
     help="Add a 'Changes since REV' page after the cover and change bars in the margin.",
 )
+@click.option(
+    "--edition",
+    metavar="NAME",
+    help="Build the edition NAME of briefgen.yaml: only the items for its audiences, "
+    "under OUT/<meeting-id>/edition-NAME/.",
+)
+@click.option(
+    "--copies",
+    type=click.IntRange(1),
+    help="Number of numbered copies; needs --recipients with exactly that many recipients.",
+)
+@click.option(
+    "--recipients",
+    "recipients_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="YAML file of recipients: one PDF per recipient with a copy line and a watermark, "
+    "in copies/, with register.csv.",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    help="Archival (PDF/A-3b) or accessible (PDF/UA-1) PDF, tagged, with document language.",
+)
 @limit_options
 @handle_user_errors
 def build(
@@ -220,6 +260,10 @@ def build(
     timeout: float,
     final: bool,
     changes_since: str | None,
+    edition: str | None,
+    copies: int | None,
+    recipients_file: Path | None,
+    pdf_variant: str | None,
     **kwargs: Any,
 ) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
@@ -228,12 +272,32 @@ def build(
     place-cards.pdf and pocket.pdf.  The cover's version line gives the build
     date and, when the data is in a git repository, the commit.  Invalid input
     is reported like `check` does and nothing is written.
+
+    With --copies N --recipients FILE, writes OUT/<meeting-id>/copies/ with
+    one PDF per recipient ("Copy k of N — name" in the page furniture and a
+    watermark) and register.csv; only PDFs are made.
     """
-    from .build import BuildOptions, build_project
+    from .build import BuildOptions, build_project, edition_of
     from .load import find_root, load_project
+    from .recipients import load_recipients
     from .render import RenderOptions
 
+    ctx = click.get_current_context()
+    if (copies is None) != (recipients_file is None):
+        raise click.UsageError("--copies and --recipients go together")
+    if copies is not None:
+        if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
+            fmt = "pdf"
+        elif fmt != "pdf":
+            raise click.UsageError("numbered copies are PDFs: use --format pdf with --copies")
     limits = make_limits(kwargs)
+    recipients = None
+    if recipients_file is not None:
+        recipients = load_recipients(_existing(recipients_file), limits)
+        if len(recipients) != copies:
+            raise click.UsageError(
+                f"--copies {copies} but {recipients_file} lists {len(recipients)} recipient(s)"
+            )
     targets = [_existing(m) for m in meetings] or [_existing(DEFAULT_DATA)]
     groups: dict[Path, list[Path] | None] = {}
     for target in targets:
@@ -249,11 +313,20 @@ def build(
         timeout=timeout,
         final=final,
         changes_since=changes_since,
+        edition=edition,
+        pdf_variant=pdf_variant,  # type: ignore[arg-type]
+        recipients=recipients,
+        limits=limits,
     )
     projects = [
         load_project(root, folders, all_people=False, limits=limits)
         for root, folders in groups.items()
     ]
+    for project in projects:
+        try:
+            edition_of(project, edition)
+        except BriefgenError as exc:
+            raise click.UsageError(str(exc)) from None
     written: list[Path] = []
     for project in projects:
         emit(project.warnings, "text")

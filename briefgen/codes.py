@@ -72,12 +72,39 @@ _TABLE: tuple[Code, ...] = (
     Code("BG312", "too-many-people", "error", "A meeting has more people than the limit."),
     Code("BG313", "outside-data", "error", "A data file is a link to outside the data folder."),
     Code(
+        "BG314", "attachment-path", "error", "An attachment path is absolute or leaves the meeting."
+    ),
+    Code(
+        "BG315",
+        "attachment-file",
+        "error",
+        "An attachment is missing, not a regular file, or named like another.",
+    ),
+    Code("BG316", "attachment-too-large", "error", "An attachment exceeds the size limit."),
+    Code(
+        "BG317", "unknown-audience", "error", "An audience is not one of any edition's audiences."
+    ),
+    Code(
+        "BG318",
+        "marking-below-content",
+        "error",
+        "A book's marking is lower than the marking of an item it includes.",
+    ),
+    Code(
+        "BG319",
+        "unranked-marking",
+        "error",
+        "An item's marking cannot be compared with the book's marking.",
+    ),
+    Code(
         "BG320",
         "seat-not-seated",
         "error",
         "A seat override names someone who is not a seated member.",
     ),
     Code("BG321", "seat-taken", "error", "Two seat overrides claim one seat on a side."),
+    Code("BG322", "duplicate-edition", "error", "Two editions in briefgen.yaml have one name."),
+    Code("BG323", "duplicate-recipient", "error", "A recipients file lists one recipient twice."),
     Code("BG401", "unlisted-delegation", "warning", "A delegation file is not in meeting.yaml."),
     Code("BG402", "unused-person", "warning", "A people file is used by no meeting."),
     Code("BG403", "programme-order", "warning", "Programme items are not in time order."),

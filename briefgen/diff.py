@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from .load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
-from .model import Meeting, Person, ProgrammeItem, Topic
+from .model import Entry, Meeting, Person, ProgrammeItem, Topic
 from .protocol import display_name
 
 Subject = Literal[
@@ -149,14 +149,16 @@ def _pair_lists(old: Sequence[str], new: Sequence[str]) -> list[tuple[int | None
 
 
 def _diff_texts(
-    old: Sequence[str],
-    new: Sequence[str],
+    old_lines: Sequence[str | Entry],
+    new_lines: Sequence[str | Entry],
     subject: Subject,
     where: Callable[[int], Where],
     label: Callable[[int], str],
     context: str | None = None,
 ) -> list[Change]:
-    """Added, removed, moved and edited lines of a list of Markdown texts."""
+    """Added, removed, moved and edited lines of a list of Markdown texts (or entries)."""
+    old = [line if isinstance(line, str) else line.text for line in old_lines]
+    new = [line if isinstance(line, str) else line.text for line in new_lines]
     pairs = _pair_lists(old, new)
     removed = [i for i, j in pairs if j is None and i is not None]
     added = [j for i, j in pairs if i is None and j is not None]

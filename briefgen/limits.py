@@ -24,6 +24,8 @@ class Limits:
     image_bytes: int = 20_000_000
     #: Pixels in one photo (width × height), read from the header before decoding.
     image_pixels: int = 40_000_000
+    #: Bytes in one file attached to the PDF.
+    attachment_bytes: int = 50_000_000
     #: Seconds to render one meeting's PDF; 0 means no limit.
     timeout: float = 300.0
 

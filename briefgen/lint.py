@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from .errors import Problem
 from .load import MeetingRecord, PersonRecord, Project
+from .model import Entry
 from .protocol import display_name
 from .yamlread import DataPath, YamlDocument
 
@@ -236,21 +237,29 @@ def _near_duplicate_people(people: list[PersonRecord]) -> list[Problem]:
 
 def _texts(record: MeetingRecord) -> Iterator[tuple[YamlDocument, DataPath, str]]:
     meeting, document = record.meeting, record.document
+
+    def lines(prefix: DataPath, values: list[str | Entry]) -> Iterator[tuple[DataPath, str]]:
+        for i, value in enumerate(values):
+            if isinstance(value, Entry):
+                yield (*prefix, i, "text"), value.text
+            else:
+                yield (*prefix, i), value
+
     yield document, ("title",), meeting.title
-    for i, text in enumerate(meeting.objectives):
-        yield document, ("objectives", i), text
+    for path, text in lines(("objectives",), meeting.objectives):
+        yield document, path, text
     for i, item in enumerate(meeting.programme):
         yield document, ("programme", i, "title"), item.title
     for i, topic in enumerate(meeting.topics):
         yield document, ("topics", i, "title"), topic.title
         if topic.background:
             yield document, ("topics", i, "background"), topic.background
-        for j, text in enumerate(topic.points):
-            yield document, ("topics", i, "points", j), text
-        for j, text in enumerate(topic.if_raised):
-            yield document, ("topics", i, "if_raised", j), text
-    for i, text in enumerate(meeting.press):
-        yield document, ("press", i), text
+        for path, text in lines(("topics", i, "points"), topic.points):
+            yield document, path, text
+        for path, text in lines(("topics", i, "if_raised"), topic.if_raised):
+            yield document, path, text
+    for path, text in lines(("press",), meeting.press):
+        yield document, path, text
     for person in record.people:
         if person.person.bio:
             yield person.document, ("bio",), person.person.bio

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .editions import check_config, check_meeting
 from .errors import BriefgenError, Problem, ValidationFailed, sort_problems
 from .limits import DEFAULT_LIMITS, Limits
 from .model import ID_PATTERN, Delegation, Meeting, Member, Person, ProjectConfig
@@ -69,6 +70,15 @@ class DelegationRecord:
 
 
 @dataclass(frozen=True)
+class AttachmentFile:
+    """A file to embed in the PDF: resolved inside the meeting folder, checked to exist."""
+
+    path: Path
+    name: str
+    description: str | None
+
+
+@dataclass(frozen=True)
 class MeetingRecord:
     """A meeting ready to render: delegations host first, all references resolved."""
 
@@ -78,6 +88,7 @@ class MeetingRecord:
     meeting: Meeting
     delegations: tuple[DelegationRecord, ...]
     document: YamlDocument = field(repr=False, compare=False)
+    attachments: tuple[AttachmentFile, ...] = ()
 
     @property
     def people(self) -> list[PersonRecord]:
@@ -91,6 +102,7 @@ class MeetingRecord:
             files.append(person.source)
             if person.photo:
                 files.append(person.photo)
+        files += [a.path for a in self.attachments]
         return files
 
 
@@ -204,7 +216,7 @@ def load_project(
     records: list[MeetingRecord] = []
     used: set[str] = set()
     for folder in folders:
-        record = _load_meeting(folder, people, reader, used)
+        record = _load_meeting(folder, people, reader, used, config)
         if record is not None:
             records.append(record)
     for person_id, problems in people_problems.items():
@@ -235,6 +247,8 @@ def _load_config(root: Path, reader: _Reader) -> ProjectConfig:
         return ProjectConfig()
     config, errors = validate_document(document, ProjectConfig)
     reader.problems.extend(errors)
+    if config is not None:
+        reader.problems.extend(check_config(config, document))
     return config or ProjectConfig()
 
 
@@ -409,7 +423,11 @@ def _check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
 
 
 def _load_meeting(
-    folder: Path, people: dict[str, PersonRecord | None], reader: _Reader, used: set[str]
+    folder: Path,
+    people: dict[str, PersonRecord | None],
+    reader: _Reader,
+    used: set[str],
+    config: ProjectConfig,
 ) -> MeetingRecord | None:
     source = folder / MEETING_FILE
     meeting_id = folder.name
@@ -433,6 +451,8 @@ def _load_meeting(
         return None
     before = len(reader.problems)
     reader.problems.extend(_check_times(meeting, document))
+    reader.problems.extend(check_meeting(meeting, document, config))
+    attachments = _check_attachments(folder, meeting, document, reader)
 
     listed = meeting.delegations
     seen: set[str] = set()
@@ -505,10 +525,78 @@ def _load_meeting(
     if errors_now or len(delegations) != len(set(listed)):
         return None
     delegations.sort(key=lambda d: not d.is_host)
-    loaded = MeetingRecord(meeting_id, folder, source, meeting, tuple(delegations), document)
+    loaded = MeetingRecord(
+        meeting_id, folder, source, meeting, tuple(delegations), document, attachments
+    )
     seating_problems = check_seating(loaded)
     reader.problems.extend(seating_problems)
     return None if seating_problems else loaded
+
+
+def _check_attachments(
+    folder: Path, meeting: Meeting, document: YamlDocument, reader: _Reader
+) -> tuple[AttachmentFile, ...]:
+    """Resolve each attachment inside the meeting folder, or add a located problem."""
+    found = []
+    names: set[str] = set()
+    for index, attachment in enumerate(meeting.attachments):
+        where: DataPath = ("attachments", index, "file")
+        located = _locate_attachment(folder, attachment.file, reader.limits)
+        if isinstance(located, tuple):
+            code, message, hint = located
+            shown = attachment.file if len(attachment.file) <= 60 else attachment.file[:57] + "..."
+            reader.problems.append(
+                document.problem(where, code, f"attachment '{shown}' {message}", hint)
+            )
+            continue
+        if located.name in names:
+            reader.problems.append(
+                document.problem(
+                    where,
+                    "BG315",
+                    f"attachment '{attachment.file}' has the same file name as another attachment",
+                    "rename one of them: readers list attachments by file name",
+                )
+            )
+            continue
+        names.add(located.name)
+        found.append(AttachmentFile(located, located.name, attachment.description))
+    return tuple(found)
+
+
+def _locate_attachment(folder: Path, file: str, limits: Limits) -> Path | tuple[str, str, str]:
+    if Path(file).is_absolute() or "\\" in file or ":" in file or "\0" in file:
+        return (
+            "BG314",
+            "is not a relative path",
+            "give it relative to the meeting folder, with '/' between folders",
+        )
+    try:
+        base = folder.resolve()
+        target = (folder / file).resolve()
+        if not target.is_relative_to(base):
+            return (
+                "BG314",
+                "is outside the meeting folder (after following links)",
+                "copy the file into the meeting folder",
+            )
+        if not target.exists():
+            return ("BG315", "does not exist", "check the path, relative to the meeting folder")
+        if not target.is_file():
+            return ("BG315", "is not a regular file", "point it at a file")
+        size = target.stat().st_size
+    except RuntimeError:
+        return ("BG314", "is a loop of symbolic links", "point it at a file")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "invalid path"
+        return ("BG314", f"cannot be used ({reason})", "use a short relative path to a file")
+    if size > limits.attachment_bytes:
+        return (
+            "BG316",
+            f"is {size:,} bytes, more than the limit of {limits.attachment_bytes:,}",
+            "attach a smaller file, or raise --max-attachment-bytes",
+        )
+    return target
 
 
 def _check_times(meeting: Meeting, document: YamlDocument) -> list[Problem]:

@@ -15,7 +15,15 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -290,6 +298,66 @@ class Delegation(StrictModel):
     )
 
 
+Audience = Annotated[
+    list[Id],
+    Field(
+        description="Restrict this item to the editions for these audiences (see 'editions' "
+        "in briefgen.yaml); without it the item is in every edition.",
+        examples=[["principal"], ["staff"]],
+    ),
+]
+ItemMarking = Annotated[
+    Text | None,
+    Field(
+        description="Security marking of this item; the book's marking must be at least "
+        "as high (check reports it otherwise).",
+        examples=["SECRET"],
+    ),
+]
+
+
+class Entry(StrictModel):
+    """One line (a point, a press line, an objective) with an audience or a marking."""
+
+    text: Markdown = Field(
+        description="The line, in Markdown.", examples=["We propose *closer coordination*."]
+    )
+    audience: Audience = Field(default_factory=list)
+    marking: ItemMarking = None
+
+
+def _line_kind(value: Any) -> str:
+    return "entry" if isinstance(value, dict | Entry) else "markdown"
+
+
+#: Tags of the two shapes of a list line; validate.py drops them from error locations.
+LINE_TAGS = frozenset({"markdown", "entry"})
+
+#: A list entry is plain Markdown, or a mapping with text, audience and marking.
+Line = Annotated[
+    Annotated[Markdown, Tag("markdown")] | Annotated[Entry, Tag("entry")],
+    Discriminator(_line_kind),
+    Field(
+        description="Markdown text, or a mapping {text, audience, marking} to restrict "
+        "the line to some editions or give it a marking."
+    ),
+]
+
+
+class Attachment(StrictModel):
+    """A file embedded in the PDF (e.g. the text of an agreement to be signed)."""
+
+    file: Text = Field(
+        description="Path relative to the meeting folder, inside it.",
+        examples=["attachments/joint-statement.pdf"],
+    )
+    description: Text | None = Field(
+        None,
+        description="What the file is; shown by PDF readers in the attachments list.",
+        examples=["Draft joint statement, English text"],
+    )
+
+
 class ProgrammeItem(StrictModel):
     """One timed item of the programme."""
 
@@ -302,6 +370,8 @@ class ProgrammeItem(StrictModel):
         description="Who attends, as free text.",
         examples=[["Heads of state", "Interpreters"]],
     )
+    audience: Audience = Field(default_factory=list)
+    marking: ItemMarking = None
 
 
 class Topic(StrictModel):
@@ -313,16 +383,18 @@ class Topic(StrictModel):
         description="Background in Markdown.",
         examples=["Russia, Turkey and Iran agreed a *de-escalation zone* in Idlib."],
     )
-    points: list[Markdown] = Field(
+    points: list[Line] = Field(
         default_factory=list,
         description="Points to make (lines to take), in Markdown.",
         examples=[["We remain committed to the Astana accords."]],
     )
-    if_raised: list[Markdown] = Field(
+    if_raised: list[Line] = Field(
         default_factory=list,
         description="Responsive lines if the other side raises the subject, in Markdown.",
         examples=[["On Iran's role: the arrangements were agreed by all three guarantors."]],
     )
+    audience: Audience = Field(default_factory=list)
+    marking: ItemMarking = None
 
 
 class SeatOverride(StrictModel):
@@ -361,6 +433,8 @@ class Seating(StrictModel):
         description="Explicit seats for members, overriding the seat their precedence gives.",
         examples=[[{"person": "sergei-lavrov", "offset": -1}]],
     )
+    audience: Audience = Field(default_factory=list)
+    marking: ItemMarking = None
 
 
 class Meeting(StrictModel):
@@ -409,7 +483,7 @@ class Meeting(StrictModel):
     perspective: Id | None = Field(
         None, description="Id of the delegation this briefing is for.", examples=["russia"]
     )
-    objectives: list[Markdown] = Field(
+    objectives: list[Line] = Field(
         default_factory=list,
         description="What our side wants from the meeting, in Markdown.",
         examples=[["Confirm the shared commitment to the Astana accords."]],
@@ -424,7 +498,7 @@ class Meeting(StrictModel):
         description="Subjects for the talks.",
         examples=[[{"title": "Tourism", "points": ["We welcome the recovery."]}]],
     )
-    press: list[Markdown] = Field(
+    press: list[Line] = Field(
         default_factory=list,
         description="Lines to take with the press, in Markdown.",
         examples=[["The talks were substantive."]],
@@ -434,6 +508,37 @@ class Meeting(StrictModel):
         description="Seating plan and place-card settings; all optional.",
         examples=[{"interpreters": "beside", "facing_entrance": "guests"}],
     )
+    attachments: list[Attachment] = Field(
+        default_factory=list,
+        description="Files embedded in the PDF as attachments, inside the meeting folder.",
+        examples=[[{"file": "annex/agreement.pdf", "description": "Draft agreement"}]],
+    )
+
+
+class Edition(StrictModel):
+    """One edition of the books: the content for some audiences, with its own marking."""
+
+    name: Id = Field(
+        description="Name given to --edition; also the output folder edition-<name>/.",
+        examples=["principal"],
+    )
+    audiences: list[Id] = Field(
+        min_length=1,
+        description="Audiences whose items this edition includes, besides the items "
+        "without an audience.",
+        examples=[["principal"], ["principal", "staff"]],
+    )
+    marking: Text | None = Field(
+        None,
+        description="Marking of this edition's books instead of the meeting's; it must be at "
+        "least the highest marking of the items included.",
+        examples=["SECRET"],
+    )
+    label: Text | None = Field(
+        None,
+        description="Printed on the cover under 'Briefing book'.",
+        examples=["Principal's edition"],
+    )
 
 
 class ProjectConfig(StrictModel):
@@ -441,6 +546,12 @@ class ProjectConfig(StrictModel):
 
     markings: list[Text] | None = Field(
         None,
-        description="The markings this office uses; check warns about any other.",
+        description="The markings this office uses, lowest first; check warns about any "
+        "other, and the order ranks them (an item's marking against the book's).",
         examples=[["OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET"]],
+    )
+    editions: list[Edition] = Field(
+        default_factory=list,
+        description="Editions that --edition can build, each for some audiences.",
+        examples=[[{"name": "principal", "audiences": ["principal"]}]],
     )

@@ -10,16 +10,19 @@ an unloadable font is a wrong book.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -101,16 +104,62 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    expired: list[bool] = []
+
     def expire(signum: int, frame: object) -> None:
+        expired.append(True)
         raise _Timeout
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
     try:
         yield
+        if expired:  # the alarm fired inside a finaliser, which swallowed the exception
+            raise _Timeout
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+PdfVariant = Literal["pdf/a-3b", "pdf/ua-1"]
+#: The PDF variants briefgen offers (WeasyPrint's names for them).
+PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/a-3b", "pdf/ua-1")
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF, passed as bytes (never fetched by WeasyPrint)."""
+
+    name: str
+    data: bytes
+    description: str | None = None
+
+
+_NO_INTERPOLATION = "img { image-rendering: crisp-edges; }"
+
+
+def _finish_variant(document: Any, pdf: pydyf.PDF) -> None:
+    """Compress the streams of an archival or accessible PDF the way validators accept.
+
+    Variants are written with ``uncompressed_pdf`` (a classic cross-reference
+    table and no object streams); this compresses each plain stream again,
+    except the document's XMP metadata (PDF/A forbids filtering it) and any
+    stream whose compressed bytes would end in a carriage return: followed by
+    the line feed before ``endstream`` that reads as a CR LF end of line, and
+    the stream's /Length then looks one byte too long to a strict reader.
+    """
+    reference = pdf.catalog.get("Metadata")  # b"12 0 R"
+    if isinstance(reference, bytes):
+        reference = reference.decode("ascii")
+    metadata = pdf.objects[int(str(reference).split()[0])] if reference else None
+    for stream in pdf.objects:
+        if not isinstance(stream, pydyf.Stream) or stream is metadata:
+            continue
+        if "Filter" in stream.extra:
+            continue
+        stream.compress = True
+        if stream.data.endswith(b"\r\nendstream"):
+            stream.compress = False
 
 
 def render_pdf(
@@ -121,6 +170,8 @@ def render_pdf(
     created: datetime | None = None,
     identifier: str | None = None,
     timeout: float | None = None,
+    variant: PdfVariant | None = None,
+    attachments: Sequence[PdfAttachment] = (),
 ) -> bytes:
     """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`.
 
@@ -129,20 +180,47 @@ def render_pdf(
     identifier is derived from ``identifier`` (the meeting id, the same for
     every version of one book) and the content, never from the clock.
     ``timeout`` limits the seconds spent (a hostile document can make layout
-    very slow); None or 0 means no limit.
+    very slow); None or 0 means no limit.  ``variant`` makes a tagged PDF/A-3b
+    or PDF/UA-1 file.  ``attachments`` are embedded from memory, dated
+    ``created`` (default: now).
     """
+    if variant is not None and variant not in PDF_VARIANTS:
+        raise RenderError(f"unknown PDF variant '{variant}': use one of {', '.join(PDF_VARIANTS)}")
     fetcher = SandboxedFetcher(allowed)
+    options: dict[str, Any] = {}
+    finisher = None
+    if variant is not None:
+        options.update(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=True)
+        finisher = _finish_variant
+    if variant is not None and variant.startswith("pdf/a"):
+        # PDF/A forbids asking viewers to interpolate images; photos are at print resolution.
+        options["stylesheets"] = [weasyprint.CSS(string=_NO_INTERPOLATION)]
+    if attachments:
+        when = created or datetime.now()
+        options["attachments"] = [
+            weasyprint.Attachment(
+                file_obj=io.BytesIO(a.data),
+                name=a.name,
+                description=a.description or a.name,
+                created=when,
+                modified=when,
+                relationship="Supplement",
+            )
+            for a in attachments
+        ]
     with _capture_warnings() as captured:
         try:
             with _deadline(timeout):
                 document = weasyprint.HTML(
                     string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
                 )
-                rendered = document.render()
+                rendered = document.render(**options)
                 if created is not None:
                     stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                     rendered.metadata.created = rendered.metadata.modified = stamp
-                pdf = rendered.write_pdf(pdf_identifier=_identifier(identifier))
+                pdf = rendered.write_pdf(
+                    finisher=finisher, pdf_identifier=_identifier(identifier), **options
+                )
         except _Timeout:
             raise RenderError(
                 f"the PDF took longer than {timeout:g} seconds to lay out; "

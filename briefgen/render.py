@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .changes import ChangeSet, no_changes
+from .editions import select
 from .errors import RenderError
 from .load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from .model import Meeting
@@ -61,6 +62,19 @@ class BuildInfo:
     committed: date | None = None
     #: Inputs differ from ``commit`` (or were never committed): the book is a DRAFT.
     draft: bool = False
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One numbered copy of a book, issued to a named recipient."""
+
+    number: int
+    total: int
+    recipient: str
+
+    def line(self) -> str:
+        """The copy line of the page furniture, e.g. ``Copy 2 of 5 — Ms Anna Alpha``."""
+        return f"Copy {self.number} of {self.total} — {self.recipient}"
 
 
 def builtin_templates() -> Path:
@@ -219,11 +233,19 @@ def build_context(
     options: RenderOptions,
     stylesheet: str,
     build: BuildInfo | None = None,
+    *,
+    edition_label: str = "",
+    copy: Copy | None = None,
 ) -> dict[str, Any]:
-    """The plain values the book templates see; all formatting decisions live here."""
+    """The plain values the book templates see; all formatting decisions live here.
+
+    ``record`` is rendered as it is: an edition is chosen before (see
+    :func:`briefgen.editions.select`); here list lines only lose their
+    audience and marking keys.
+    """
     from .protocol_render import seating_section
 
-    meeting = record.meeting
+    meeting = select(record.meeting, None, record.meeting.marking)
     seating = seating_section(record)
     if options.paper not in PAPER_SIZES:
         raise RenderError(f"unknown paper size '{options.paper}': use one of a4, letter")
@@ -263,6 +285,9 @@ def build_context(
         "stylesheet": Markup(stylesheet),
         "page_size": PAPER_SIZES[options.paper],
         "version_text": version_line(build, meeting.language),
+        "edition_label": edition_label,
+        "copy_line": copy.line() if copy else "",
+        "watermark": copy.recipient if copy else "",
         "generator": f"briefgen {__version__}",
         "subject": " — ".join(p for p in ("Briefing book", meeting.title, place, when) if p),
         "keywords": ", ".join(
@@ -358,18 +383,31 @@ def render_book(
     options: RenderOptions | None = None,
     build: BuildInfo | None = None,
     changes: ChangeSet | None = None,
+    *,
+    edition_label: str = "",
+    copy: Copy | None = None,
 ) -> str:
     """Render the meeting's briefing book to a self-contained HTML string.
 
     ``build`` feeds the cover's version line, the footer's stamp and the
     DRAFT watermark; without it the line names only the briefgen version.
-    ``changes`` adds the "Changes since" page and change bars.
+    ``changes`` adds the "Changes since" page and change bars (their
+    positions refer to the full meeting, so use them without an edition).
+    ``edition_label`` is printed on the cover; ``copy`` adds the copy line
+    to the page furniture and the recipient's watermark.
     """
     assert env.loader is not None
     try:
         stylesheet, _, _ = env.loader.get_source(env, "book.css")
         template = env.get_template(BOOK_TEMPLATE)
-        context = build_context(record, options or RenderOptions(), stylesheet, build)
+        context = build_context(
+            record,
+            options or RenderOptions(),
+            stylesheet,
+            build,
+            edition_label=edition_label,
+            copy=copy,
+        )
         context["changes"] = changes.page() if changes else None
         context["changed"] = changes.is_changed if changes else no_changes
         context["version_stamp"] = version_stamp(build, record.meeting.language)

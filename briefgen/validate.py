@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Problem
+from .model import LINE_TAGS
 from .yamlread import DataPath, YamlDocument
 
 M = TypeVar("M", bound=BaseModel)
@@ -22,6 +23,15 @@ def validate_document(document: YamlDocument, model: type[M]) -> tuple[M | None,
         return model.model_validate(document.data), []
     except ValidationError as exc:
         return None, [translate_error(error, document, model) for error in exc.errors()]
+
+
+def _without_tags(loc: DataPath) -> DataPath:
+    """Drop the union tags pydantic puts after a list index (``points[1].entry.text``)."""
+    return tuple(
+        part
+        for i, part in enumerate(loc)
+        if not (part in LINE_TAGS and i and isinstance(loc[i - 1], int))
+    )
 
 
 def describe_path(path: DataPath) -> str:
@@ -57,7 +67,7 @@ _EMPTY_KINDS = {
 
 def translate_error(error: ErrorDetails, document: YamlDocument, model: type[BaseModel]) -> Problem:
     """Turn one pydantic error into a sentence located at the offending YAML node."""
-    path: DataPath = tuple(error["loc"])
+    path = _without_tags(tuple(error["loc"]))
     kind = error["type"]
     where = describe_path(path)
     value = _value_at(document.data, path)
@@ -134,9 +144,9 @@ def _model_in(annotation: Any) -> Any:
     if origin is typing.Annotated:
         return _model_in(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if arg is not type(None):
-                return _model_in(arg)
+        options = [_model_in(a) for a in typing.get_args(annotation) if a is not type(None)]
+        models = [o for o in options if isinstance(o, type) and issubclass(o, BaseModel)]
+        return (models or options)[0]
     return annotation
 
 

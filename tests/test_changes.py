@@ -79,7 +79,7 @@ def test_changes_since_adds_a_page_and_change_bars(repo: GitRepo, tmp_path: Path
     body = html.split("</section>", 1)[1]
     assert re.search(r'<tr class="changed">\s*<td class="time">10:30', body)
     assert re.search(r'<li class="changed">We propose a joint working group', body)
-    assert '<li class="changed"><a href="#bio-boris-beta">' in body
+    assert '<li class="changed"><a class="printed" href="#bio-boris-beta">' in body
     assert 'class="bio changed" id="bio-boris-beta"' in body
     assert body.count('class="changed"') == 3  # the row, the point, the delegation line
 

@@ -50,7 +50,7 @@ def test_example_book_is_self_contained() -> None:
 
 def test_delegation_list_lines_in_precedence_order() -> None:
     html = render(EXAMPLE)
-    lines = re.findall(r'<span class="printed">([^<]+)</span></a> — <span class="role">', html)
+    lines = re.findall(r'class="printed" href="[^"]+">([^<]+)</a> — <span class="role">', html)
     assert lines[:3] == [
         "H.E. Mr Recep Tayyip Erdoğan",
         "H.E. Mr Vladimir Putin",
@@ -226,9 +226,9 @@ def test_explicit_precedence_reorders_and_support_staff_are_apart(data_tree: Dat
     html = render(root)
     away = html.split('id="delegation-away"', 1)[1].split("</div>", 1)[0]
     main, support = away.split("<h4>Support staff</h4>")
-    printed = re.findall(r'<span class="printed">([^<]+)</span>', main)
+    printed = re.findall(r'class="printed" href="[^"]+">([^<]+)</a>', main)
     assert printed == ["Mr Can Gamma", "H.E. Ms Anna Alpha"]
-    assert re.findall(r'<span class="printed">([^<]+)</span>', support) == ["Mr Boris Beta"]
+    assert re.findall(r'class="printed" href="[^"]+">([^<]+)</a>', support) == ["Mr Boris Beta"]
     assert "Interpreter" in support
 
 
