@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
@@ -20,7 +20,8 @@ from .errors import RenderError
 from .limits import DEFAULT_LIMITS
 from .load import MeetingRecord, Project
 from .output import write_atomic
-from .render import BuildInfo, RenderOptions, builtin_templates, make_environment, render_book
+from .render import BuildInfo, RenderOptions, make_environment, render_book
+from .themes import builtin_templates
 
 Format = Literal["html", "pdf", "all"]
 
@@ -32,7 +33,10 @@ class BuildOptions:
     out_dir: Path = Path("build")
     format: Format = "all"
     render: RenderOptions = field(default_factory=RenderOptions)
+    #: Overrides the project's template folder (briefgen.yaml, or templates/ in the data root).
     template_dir: Path | None = None
+    #: Overrides the project's theme.
+    theme: str | None = None
     #: Seconds allowed for one meeting's PDF; None or 0 for no limit.
     timeout: float | None = DEFAULT_LIMITS.timeout
 
@@ -78,7 +82,8 @@ def build_project(
     Every output is produced in memory first; only when all succeeded are they
     written, each atomically.
     """
-    env = make_environment(options.template_dir)
+    options = project_options(project, options)
+    env = make_environment(options.template_dir, options.theme or "default")
     pending: list[tuple[Path, bytes]] = []
     for record in meetings if meetings is not None else project.meetings:
         try:
@@ -88,6 +93,22 @@ def build_project(
     for path, data in pending:
         write_atomic(path, data)
     return [path for path, _ in pending]
+
+
+def project_options(project: Project, options: BuildOptions) -> BuildOptions:
+    """``options`` with what they leave open taken from the project (briefgen.yaml)."""
+    config = project.config
+    render = options.render
+    return replace(
+        options,
+        template_dir=options.template_dir or project.template_dir,
+        theme=options.theme or project.theme,
+        render=replace(
+            render,
+            paper=render.paper or config.paper,
+            family_caps=config.family_caps if render.family_caps is None else render.family_caps,
+        ),
+    )
 
 
 def render_outputs(
@@ -102,11 +123,9 @@ def render_outputs(
     if options.format in ("pdf", "all"):
         from .pdf import render_pdf
 
-        allowed = [
-            project.root / "people",
-            record.folder,
-            options.template_dir or builtin_templates(),
-        ]
+        allowed = [project.root / "people", record.folder, builtin_templates()]
+        if options.template_dir is not None:
+            allowed.append(options.template_dir)
         pdf = render_pdf(html, base_dir=record.folder, allowed=allowed, timeout=options.timeout)
         outputs.append((folder / "book.pdf", pdf))
     return outputs

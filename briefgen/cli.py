@@ -21,6 +21,7 @@ from .codes import lookup
 from .errors import BriefgenError, ValidationFailed
 from .limits import DEFAULT_LIMITS, Limits
 from .report import ReportFormat, emit
+from .themes import THEME_NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DATA = Path("delegations")
@@ -67,6 +68,23 @@ def limit_options(command: F) -> F:
             help=text,
         )(command)
     return command
+
+
+def template_options(command: F) -> F:
+    """--theme and --templates, which override briefgen.yaml."""
+    command = click.option(
+        "--templates",
+        "templates",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="Folder whose files override the built-in templates by name "
+        "(default: 'templates:' in briefgen.yaml, else templates/ in the data folder).",
+    )(command)
+    return click.option(
+        "--theme",
+        type=click.Choice(list(THEME_NAMES)),
+        help="Built-in look: default (A4, one topic and one person a page) or compact "
+        "(US Letter, dense). Default: 'theme:' in briefgen.yaml, else default.",
+    )(command)
 
 
 def make_limits(kwargs: dict[str, Any], **extra: Any) -> Limits:
@@ -123,9 +141,16 @@ def _warning_codes(values: tuple[str, ...]) -> set[str]:
     metavar="CODE",
     help="Silence a warning code (BG407) or name (missing-pronunciation); repeatable.",
 )
+@template_options
 @limit_options
 def check(
-    path: Path | None, fmt: ReportFormat, strict: bool, ignore: tuple[str, ...], **kwargs: Any
+    path: Path | None,
+    fmt: ReportFormat,
+    strict: bool,
+    ignore: tuple[str, ...],
+    theme: str | None,
+    templates: Path | None,
+    **kwargs: Any,
 ) -> None:
     """Validate every meeting and person below PATH (default: delegations).
 
@@ -144,7 +169,9 @@ def check(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     try:
-        project = load_project(root, meetings, all_people=True, limits=limits)
+        project = load_project(
+            root, meetings, all_people=True, limits=limits, templates=templates, theme=theme
+        )
         problems, meetings_ok, people = project.warnings, len(project.meetings), len(project.people)
     except ValidationFailed as exc:
         problems, meetings_ok, people = exc.problems, 0, 0
@@ -182,14 +209,18 @@ def check(
     show_default=True,
     help="Output folder; each meeting goes to OUT/<meeting-id>/.",
 )
-@click.option("--family-caps", is_flag=True, help="Print family names in capitals.")
+@click.option(
+    "--family-caps/--no-family-caps",
+    default=None,
+    help="Print family names in capitals (default: 'family_caps:' in briefgen.yaml, else no).",
+)
 @click.option(
     "--paper",
     type=click.Choice(["a4", "letter"]),
-    default="a4",
-    show_default=True,
-    help="Paper size of the PDF.",
+    help="Paper size of the PDF (default: 'paper:' in briefgen.yaml, else the theme's: "
+    "a4 for default, letter for compact).",
 )
+@template_options
 @click.option(
     "--timeout",
     type=click.FloatRange(0),
@@ -203,8 +234,10 @@ def build(
     meetings: tuple[Path, ...],
     fmt: str,
     out_dir: Path,
-    family_caps: bool,
-    paper: str,
+    family_caps: bool | None,
+    paper: str | None,
+    theme: str | None,
+    templates: Path | None,
     timeout: float,
     **kwargs: Any,
 ) -> None:
@@ -235,7 +268,9 @@ def build(
         timeout=timeout,
     )
     projects = [
-        load_project(root, folders, all_people=False, limits=limits)
+        load_project(
+            root, folders, all_people=False, limits=limits, templates=templates, theme=theme
+        )
         for root, folders in groups.items()
     ]
     written: list[Path] = []

@@ -40,6 +40,7 @@ _BRIEFGEN_CODES = {
     "briefgen_timezone": "BG207",
     "briefgen_country": "BG208",
     "briefgen_positive": "BG212",
+    "briefgen_language": "BG211",
     "briefgen_text_too_long": "BG215",
 }
 _EMPTY_KINDS = {
