@@ -145,7 +145,7 @@ def _load_catalogue(path: Path, mtime_ns: int, size: int) -> Catalogue:
 def translations_for(templates: TemplateSet, language: str) -> NullTranslations:
     """gettext functions for ``language``; English (the labels as written) when no catalogue."""
     path = catalogue_path(templates, language)
-    if path is None or language == SOURCE_LANGUAGE:
+    if path is None:  # a user's locale/en.po may rename English labels
         return NullTranslations()
     return load_catalogue(path).translations
 

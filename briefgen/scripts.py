@@ -88,7 +88,7 @@ def needs_glyph(char: str) -> bool:
 def _parse_charset(text: str) -> list[tuple[int, int]]:
     """fontconfig's ``%{charset}``: ``20-7e a0-17f 2013`` → merged, sorted ranges."""
     ranges = []
-    for part in text.split():
+    for part in set(text.split()):  # fonts share most ranges: parse each once
         low, _, high = part.partition("-")
         try:
             ranges.append((int(low, 16), int(high or low, 16)))
