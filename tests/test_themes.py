@@ -203,3 +203,29 @@ def test_new_refuses_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_example_data_has_no_font_or_label_warnings() -> None:
     codes = {p.code for p in load_project(EXAMPLE).warnings}
     assert not codes & {"BG412", "BG413"}
+
+
+def test_the_documented_house_style_example_works_with_both_themes() -> None:
+    house = Path(__file__).parent.parent / "docs/examples/house-style/templates"
+    for theme in ("default", "compact"):
+        html = render(EXAMPLE, house, theme)
+        assert "<h3>Lines to take</h3>" in html
+        assert "<h3>If the other side raises it</h3>" in html
+        assert "--accent: #5a2d82" in html
+        assert (
+            '<span class="printed">H.E. Mr Sergei Lavrov</span></a>\n<br>'
+            '<span class="role">Minister of Foreign Affairs' in html
+        )
+
+
+def test_blocks_see_the_template_level_values(data_tree: DataTree, tmp_path: Path) -> None:
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "book.html.j2").write_text(
+        '{% extends "theme/book.html.j2" %}{% block head %}<title>{{ subject }} / '
+        "{{ section_labels.programme }}</title>{% endblock %}",
+        encoding="utf-8",
+    )
+    html = render(data_tree(), house)
+    title = "Briefing book — Example talks — Thursday 2 January 2020 / Programme"
+    assert f"<title>{title}</title>" in html
