@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA
 
 from .errors import Problem
 from .i18n import CatalogueError, language_name, missing_labels
-from .load import MeetingRecord, PersonRecord, Project
+from .load import TEMPLATES_DIR, MeetingRecord, PersonRecord, Project
 from .protocol import display_name
 from .scripts import font_package, script_name, uncovered
 from .yamlread import DataPath, YamlDocument
@@ -329,12 +329,13 @@ def _missing_labels(project: Project) -> list[Problem]:
         if not missing:
             continue
         name = language_name(language)
+        folder = project.template_dir or project.root / TEMPLATES_DIR
         shown = ", ".join(f"'{label}'" for label in missing[:3])
         more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
         where = (
             f"add them to {catalogue}"
             if catalogue
-            else f"add templates/locale/{language}.po (briefgen new language {language})"
+            else f"add {folder / 'locale' / f'{language}.po'} (briefgen new language {language})"
         )
         found.append(
             record.document.problem(

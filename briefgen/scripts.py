@@ -78,7 +78,7 @@ def font_package(script: str) -> str:
         return "fonts-noto-cjk"
     if script == "symbol":
         return "fonts-noto-core, fonts-symbola or fonts-noto-color-emoji"
-    return "fonts-noto-core (or fonts-noto-extra for rarer scripts)"
+    return "fonts-noto-core, or fonts-noto-extra for rarer scripts"
 
 
 def needs_glyph(char: str) -> bool:
