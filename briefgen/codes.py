@@ -72,7 +72,7 @@ _TABLE: tuple[Code, ...] = (
     Code("BG312", "too-many-people", "error", "A meeting has more people than the limit."),
     Code("BG313", "outside-data", "error", "A data file is a link to outside the data folder."),
     Code(
-        "BG314",
+        "BG324",
         "template-folder",
         "error",
         "The template folder is outside the data folder, or a catalogue in it is broken.",

@@ -322,7 +322,7 @@ def _missing_labels(project: Project) -> list[Problem]:
         except CatalogueError as exc:
             found.append(
                 record.document.problem(
-                    ("language",), "BG314", str(exc), "fix the .po file or delete it"
+                    ("language",), "BG324", str(exc), "fix the .po file or delete it"
                 )
             )
             continue

@@ -288,9 +288,9 @@ def _template_folder(
     )
     hint = "give a folder relative to briefgen.yaml, below it, e.g. templates"
     if named is not None and document is not None:
-        reader.problems.append(document.problem(("templates",), "BG314", message, hint))
+        reader.problems.append(document.problem(("templates",), "BG324", message, hint))
         return None
-    reader.problems.append(Problem(folder, 1, 1, message, hint, "BG314"))
+    reader.problems.append(Problem(folder, 1, 1, message, hint, "BG324"))
     return None
 
 

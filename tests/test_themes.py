@@ -90,7 +90,7 @@ def test_templates_folder_outside_the_data_is_refused(data_tree: DataTree) -> No
     root = data_tree(**{"briefgen.yaml": "templates: ..\n"})
     with pytest.raises(ValidationFailed) as caught:
         load_project(root)
-    assert [p.code for p in caught.value.problems] == ["BG314"]
+    assert [p.code for p in caught.value.problems] == ["BG324"]
 
 
 def test_project_config_sets_defaults_and_the_command_line_wins(data_tree: DataTree) -> None:
