@@ -33,17 +33,22 @@ body { font-family: serif } .bio { break-before: page } img { width: 32mm; heigh
 
 def main() -> None:
     root, out = Path(sys.argv[1]), Path(sys.argv[2])
-    people = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
-              for p in sorted((root / "people").glob("*.yaml"))}
+    people = {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((root / "people").glob("*.yaml"))
+    }
     folder = next(p.parent for p in sorted(root.glob("*/meeting.yaml")))
     meeting = yaml.safe_load((folder / "meeting.yaml").read_text(encoding="utf-8"))
-    delegations = [yaml.safe_load((folder / f"{d}.yaml").read_text(encoding="utf-8"))
-                   for d in meeting["delegations"]]
+    delegations = [
+        yaml.safe_load((folder / f"{d}.yaml").read_text(encoding="utf-8"))
+        for d in meeting["delegations"]
+    ]
     used = {m["person"] for d in delegations for m in d["members"]}
     people = {k: v for k, v in people.items() if k in used}
     md = MarkdownIt()
-    html = jinja2.Template(TEMPLATE).render(meeting=meeting, delegations=delegations,
-                                            people=people, md=md.render)
+    html = jinja2.Template(TEMPLATE).render(
+        meeting=meeting, delegations=delegations, people=people, md=md.render
+    )
     weasyprint.HTML(string=html, base_url=str(root) + "/").write_pdf(out)
 
 

@@ -27,9 +27,17 @@ from synth import make_tree  # noqa: E402
 
 PYTHON = sys.executable
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+]
 
 
 @dataclass
@@ -42,8 +50,7 @@ class Run:
 def measure(command: list[str], cwd: Path | None = None) -> Run:
     """Wall time and peak RSS of one process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -59,8 +66,15 @@ def briefgen(*args: str | Path) -> list[str]:
 def chromium_pdf(html: Path, pdf: Path, profile: Path) -> Run | None:
     if CHROMIUM is None:
         return None
-    return measure([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                    f"--print-to-pdf={pdf}", html.as_uri()])
+    return measure(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ]
+    )
 
 
 def kb(path: Path) -> str:
@@ -71,20 +85,47 @@ class Table:
     def __init__(self) -> None:
         self.rows: list[list[str]] = []
 
-    def add(self, name: str, ours: Run, naive: Run | None = None,
-            chrome: Run | None = None, size: str = "-", other_size: str = "-") -> None:
+    def add(
+        self,
+        name: str,
+        ours: Run,
+        naive: Run | None = None,
+        chrome: Run | None = None,
+        size: str = "-",
+        other_size: str = "-",
+    ) -> None:
         def secs(run: Run | None) -> str:
             return "-" if run is None else (f"{run.seconds:.2f}" if run.ok else "FAILED")
 
         def ratio(run: Run | None) -> str:
             return "-" if run is None or not run.ok else f"{ours.seconds / run.seconds:.2f}×"
 
-        self.rows.append([name, secs(ours), secs(naive), ratio(naive), secs(chrome),
-                          ratio(chrome), f"{ours.rss_mb:.0f}", size, other_size])
+        self.rows.append(
+            [
+                name,
+                secs(ours),
+                secs(naive),
+                ratio(naive),
+                secs(chrome),
+                ratio(chrome),
+                f"{ours.rss_mb:.0f}",
+                size,
+                other_size,
+            ]
+        )
 
     def render(self) -> str:
-        head = ["scenario", "briefgen s", "naive s", "÷naive", "chromium s", "÷chromium",
-                "RSS MB", "PDF KB", "naive/chromium PDF KB"]
+        head = [
+            "scenario",
+            "briefgen s",
+            "naive s",
+            "÷naive",
+            "chromium s",
+            "÷chromium",
+            "RSS MB",
+            "PDF KB",
+            "naive/chromium PDF KB",
+        ]
         rows = [head, ["---"] * len(head), *self.rows]
         return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
@@ -102,14 +143,16 @@ def cold_scenario(table: Table, work: Path, people: int, photos: int = 0) -> Pat
     naive = measure([PYTHON, str(HERE / "naive.py"), str(root), str(naive_pdf)])
     chrome_pdf = work / f"chromium-{people}-{photos}.pdf"
     chrome = chromium_pdf(out / "m-0001" / "book.html", chrome_pdf, work / "profile")
-    table.add(f"cold PDF, {label}", ours, naive, chrome, kb(pdf),
-              f"{kb(naive_pdf)} / {kb(chrome_pdf)}")
+    table.add(
+        f"cold PDF, {label}", ours, naive, chrome, kb(pdf), f"{kb(naive_pdf)} / {kb(chrome_pdf)}"
+    )
     return root
 
 
 def supports(flag: str) -> bool:
-    help_text = subprocess.run([PYTHON, "-m", "briefgen", "build", "--help"],
-                               capture_output=True, text=True).stdout
+    help_text = subprocess.run(
+        [PYTHON, "-m", "briefgen", "build", "--help"], capture_output=True, text=True
+    ).stdout
     return flag in help_text
 
 
@@ -126,31 +169,42 @@ def main() -> None:
         cold_scenario(table, work, 12, photos=12)
 
         example = Path(__file__).resolve().parent.parent / "delegations"
-        table.add("HTML-only build, example meeting",
-                  measure(briefgen(example, "--out", work / "html", "--format", "html")))
+        table.add(
+            "HTML-only build, example meeting",
+            measure(briefgen(example, "--out", work / "html", "--format", "html")),
+        )
 
         size = 100 if 100 in roots else sizes[0]
         middle, out = roots[size], work / f"out-{size}-0"
-        table.add(f"no-op rebuild (cache), {size} people" if supports("--force")
-                  else f"rebuild, nothing changed (no cache yet), {size} people",
-                  measure(briefgen(middle, "--out", out, "--format", "pdf")))
+        table.add(
+            f"no-op rebuild (cache), {size} people"
+            if supports("--force")
+            else f"rebuild, nothing changed (no cache yet), {size} people",
+            measure(briefgen(middle, "--out", out, "--format", "pdf")),
+        )
         bio = middle / "people" / "person-0003.yaml"
-        bio.write_text(bio.read_text(encoding="utf-8") + "  One more sentence.\n",
-                       encoding="utf-8")
-        table.add(f"rebuild after one bio changed, {size} people",
-                  measure(briefgen(middle, "--out", out, "--format", "pdf")))
+        bio.write_text(bio.read_text(encoding="utf-8") + "  One more sentence.\n", encoding="utf-8")
+        table.add(
+            f"rebuild after one bio changed, {size} people",
+            measure(briefgen(middle, "--out", out, "--format", "pdf")),
+        )
 
         batch = make_tree(work / "batch", 12, 0, meetings=args.batch)
         if supports("--jobs"):
             for jobs in ("1", "2"):
-                table.add(f"batch of {args.batch} meetings × 12 people, -j {jobs}",
-                          measure(briefgen(batch, "--out", work / f"batch-{jobs}",
-                                           "--jobs", jobs)))
+                table.add(
+                    f"batch of {args.batch} meetings × 12 people, -j {jobs}",
+                    measure(briefgen(batch, "--out", work / f"batch-{jobs}", "--jobs", jobs)),
+                )
         else:
-            table.add(f"batch of {args.batch} meetings × 12 people, sequential",
-                      measure(briefgen(batch, "--out", work / "batch-1")))
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.platform()}")
+            table.add(
+                f"batch of {args.batch} meetings × 12 people, sequential",
+                measure(briefgen(batch, "--out", work / "batch-1")),
+            )
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
     if CHROMIUM is None:
         print("Chromium is not installed: its column is empty (apt-get install chromium).")
     print(table.render())

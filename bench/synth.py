@@ -77,8 +77,7 @@ def write_meeting(root: Path, meeting_id: str, ids: list[str]) -> None:
     )
 
 
-def make_tree(out: Path, people: int, photos: int = 0, meetings: int = 1,
-              seed: int = 1) -> Path:
+def make_tree(out: Path, people: int, photos: int = 0, meetings: int = 1, seed: int = 1) -> Path:
     """Write the tree and return the delegations root."""
     rng = random.Random(seed)
     root = out / "delegations"
@@ -88,7 +87,7 @@ def make_tree(out: Path, people: int, photos: int = 0, meetings: int = 1,
         return root
     ids = write_people(root, people * meetings, photos, rng)
     for m in range(meetings):
-        write_meeting(root, f"m-{m + 1:04d}", ids[m * people:(m + 1) * people])
+        write_meeting(root, f"m-{m + 1:04d}", ids[m * people : (m + 1) * people])
     return root
 
 

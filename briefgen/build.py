@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -22,14 +22,8 @@ from .load import AttachmentFile, MeetingRecord, Project
 from .model import Edition
 from .output import write_atomic
 from .recipients import IssuedCopy, Recipient, copy_file_name, register_csv
-from .render import (
-    BuildInfo,
-    Copy,
-    RenderOptions,
-    builtin_templates,
-    make_environment,
-    render_book,
-)
+from .render import BuildInfo, Copy, RenderOptions, make_environment, render_book
+from .themes import builtin_templates
 
 if TYPE_CHECKING:
     from .pdf import PdfAttachment, PdfVariant
@@ -46,7 +40,10 @@ class BuildOptions:
     out_dir: Path = Path("build")
     format: Format = "all"
     render: RenderOptions = field(default_factory=RenderOptions)
+    #: Overrides the project's template folder (briefgen.yaml, or templates/ in the data root).
     template_dir: Path | None = None
+    #: Overrides the project's theme.
+    theme: str | None = None
     #: Seconds allowed for one meeting's PDF; None or 0 for no limit.
     timeout: float | None = DEFAULT_LIMITS.timeout
     #: Refuse to build from uncommitted inputs.
@@ -143,7 +140,8 @@ def build_project(
     Every output is produced in memory first; only when all succeeded are they
     written, each atomically.
     """
-    env = make_environment(options.template_dir)
+    options = project_options(project, options)
+    env = make_environment(options.template_dir, options.theme or "default")
     records = list(meetings if meetings is not None else project.meetings)
     versions = {r.id: meeting_version(r, options.template_dir) for r in records}
     if options.final:
@@ -157,6 +155,22 @@ def build_project(
     for path, data in pending:
         write_atomic(path, data)
     return [path for path, _ in pending]
+
+
+def project_options(project: Project, options: BuildOptions) -> BuildOptions:
+    """``options`` with what they leave open taken from the project (briefgen.yaml)."""
+    config = project.config
+    render = options.render
+    return replace(
+        options,
+        template_dir=options.template_dir or project.template_dir,
+        theme=options.theme or project.theme,
+        render=replace(
+            render,
+            paper=render.paper or config.paper,
+            family_caps=config.family_caps if render.family_caps is None else render.family_caps,
+        ),
+    )
 
 
 def render_outputs(
@@ -173,7 +187,9 @@ def render_outputs(
     build = describe_build(version)
     created = source_date(version)
     label = (edition.label or "") if edition else ""
-    allowed = [project.root / "people", record.folder, options.template_dir or builtin_templates()]
+    allowed = [project.root / "people", record.folder, builtin_templates()]
+    if options.template_dir is not None:
+        allowed.append(options.template_dir)
 
     def pdf(html: str, *, book: bool = False) -> bytes:
         """The PDF of ``html``; the book takes the variant and the attachments."""

@@ -21,6 +21,7 @@ from .codes import lookup
 from .errors import BriefgenError, ValidationFailed
 from .limits import DEFAULT_LIMITS, Limits
 from .report import ReportFormat, emit
+from .themes import THEME_NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DATA = Path("delegations")
@@ -68,6 +69,23 @@ def limit_options(command: F) -> F:
             help=text,
         )(command)
     return command
+
+
+def template_options(command: F) -> F:
+    """--theme and --templates, which override briefgen.yaml."""
+    command = click.option(
+        "--templates",
+        "templates",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="Folder whose files override the built-in templates by name "
+        "(default: 'templates:' in briefgen.yaml, else templates/ in the data folder).",
+    )(command)
+    return click.option(
+        "--theme",
+        type=click.Choice(list(THEME_NAMES)),
+        help="Built-in look: default (A4, one topic and one person a page) or compact "
+        "(US Letter, dense). Default: 'theme:' in briefgen.yaml, else default.",
+    )(command)
 
 
 def make_limits(kwargs: dict[str, Any], **extra: Any) -> Limits:
@@ -130,6 +148,7 @@ def _warning_codes(values: tuple[str, ...]) -> set[str]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also check a recipients file for numbered copies (see build --recipients).",
 )
+@template_options
 @limit_options
 def check(
     path: Path | None,
@@ -137,6 +156,8 @@ def check(
     strict: bool,
     ignore: tuple[str, ...],
     recipients: Path | None,
+    theme: str | None,
+    templates: Path | None,
     **kwargs: Any,
 ) -> None:
     """Validate every meeting and person below PATH (default: delegations).
@@ -156,7 +177,9 @@ def check(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     try:
-        project = load_project(root, meetings, all_people=True, limits=limits)
+        project = load_project(
+            root, meetings, all_people=True, limits=limits, templates=templates, theme=theme
+        )
         problems, meetings_ok, people = project.warnings, len(project.meetings), len(project.people)
     except ValidationFailed as exc:
         problems, meetings_ok, people = exc.problems, 0, 0
@@ -200,14 +223,18 @@ def check(
     show_default=True,
     help="Output folder; each meeting goes to OUT/<meeting-id>/.",
 )
-@click.option("--family-caps", is_flag=True, help="Print family names in capitals.")
+@click.option(
+    "--family-caps/--no-family-caps",
+    default=None,
+    help="Print family names in capitals (default: 'family_caps:' in briefgen.yaml, else no).",
+)
 @click.option(
     "--paper",
     type=click.Choice(["a4", "letter"]),
-    default="a4",
-    show_default=True,
-    help="Paper size of the PDF.",
+    help="Paper size of the PDF (default: 'paper:' in briefgen.yaml, else the theme's: "
+    "a4 for default, letter for compact).",
 )
+@template_options
 @click.option(
     "--timeout",
     type=click.FloatRange(0),
@@ -255,8 +282,10 @@ def build(
     meetings: tuple[Path, ...],
     fmt: str,
     out_dir: Path,
-    family_caps: bool,
-    paper: str,
+    family_caps: bool | None,
+    paper: str | None,
+    theme: str | None,
+    templates: Path | None,
     timeout: float,
     final: bool,
     changes_since: str | None,
@@ -319,7 +348,9 @@ def build(
         limits=limits,
     )
     projects = [
-        load_project(root, folders, all_people=False, limits=limits)
+        load_project(
+            root, folders, all_people=False, limits=limits, templates=templates, theme=theme
+        )
         for root, folders in groups.items()
     ]
     for project in projects:
@@ -477,3 +508,137 @@ def _diff_arguments(args: tuple[str, ...]) -> tuple[str, str | None, Path]:
     if len(args) == 2 and Path(args[1]).is_dir():
         return args[0], None, Path(args[1])
     return args[0], args[1] if len(args) == 2 else None, DEFAULT_DATA
+
+
+@main.group()
+def new() -> None:
+    """Write commented starter files that pass `briefgen check` at once; never overwrite."""
+
+
+_ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="The data folder (holding people/ and the meeting folders).",
+)
+
+
+def _report_written(paths: list[Path], root: Path) -> None:
+    for path in paths:
+        click.echo(f"wrote {path}")
+    if not (root.parent / "schemas").is_dir():
+        click.echo(
+            f"tip: run 'briefgen schema --out {root.parent / 'schemas'}' so editors can use "
+            "the files' schema modelines"
+        )
+
+
+@new.command("meeting")
+@click.argument("meeting_id")
+@click.option(
+    "--delegation",
+    "delegations",
+    multiple=True,
+    metavar="ID",
+    help="A delegation id, host first; repeatable (default: ours, theirs).",
+)
+@_ROOT_OPTION
+@handle_user_errors
+def new_meeting(meeting_id: str, delegations: tuple[str, ...], root: Path) -> None:
+    """Start ROOT/MEETING_ID/ (e.g. 2024-05-14-paris): meeting.yaml, one file per
+    delegation, and a placeholder head of each delegation in people/."""
+    from .load import CONFIG_FILE
+    from .starter import meeting_files, write_new
+
+    marking = "OFFICIAL"
+    config = root / CONFIG_FILE
+    if config.is_file():
+        from .load import load_config
+
+        markings = load_config(root).markings
+        marking = markings[0] if markings else marking
+    files = meeting_files(
+        root, meeting_id, list(delegations or ("ours", "theirs")), marking=marking
+    )
+    _report_written(write_new(files), root)
+
+
+@new.command("delegation")
+@click.argument("meeting_id")
+@click.argument("delegation_id")
+@click.option(
+    "--member",
+    "members",
+    multiple=True,
+    metavar="PERSON",
+    help="A person id, in order of precedence; repeatable. People without a file get a "
+    "starter file (default: one placeholder, DELEGATION_ID-head).",
+)
+@_ROOT_OPTION
+@handle_user_errors
+def new_delegation(
+    meeting_id: str, delegation_id: str, members: tuple[str, ...], root: Path
+) -> None:
+    """Add ROOT/MEETING_ID/DELEGATION_ID.yaml and list it in the meeting's delegations."""
+    from .errors import BriefgenError
+    from .load import MEETING_FILE
+    from .starter import add_to_meeting, delegation_file, person_file, write_new
+
+    meeting_file = root / meeting_id / MEETING_FILE
+    if not meeting_file.is_file():
+        raise BriefgenError(
+            f"{meeting_file} does not exist; start the meeting with 'briefgen new meeting'"
+        )
+    people = list(members or (f"{delegation_id}-head",))
+    files = [delegation_file(root, meeting_id, delegation_id, people)]
+    files += [
+        person_file(root, person)
+        for person in dict.fromkeys(people)
+        if not (root / "people" / f"{person}.yaml").exists()
+    ]
+    written = write_new(files)
+    _report_written(written, root)
+    if add_to_meeting(meeting_file, delegation_id):
+        click.echo(f"listed '{delegation_id}' under delegations in {meeting_file}")
+    else:
+        click.echo(f"now add '{delegation_id}' to the delegations in {meeting_file}")
+
+
+@new.command("person")
+@click.argument("person_id")
+@_ROOT_OPTION
+@handle_user_errors
+def new_person(person_id: str, root: Path) -> None:
+    """Write ROOT/people/PERSON_ID.yaml, the name guessed from the id (sergei-lavrov)."""
+    from .starter import person_file, write_new
+
+    _report_written(write_new([person_file(root, person_id)]), root)
+
+
+@new.command("language")
+@click.argument("code")
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Template folder to write locale/CODE.po into (default: the project's, else "
+    "ROOT/templates).",
+)
+@_ROOT_OPTION
+@handle_user_errors
+def new_language(code: str, templates: Path | None, root: Path) -> None:
+    """Write locale/CODE.po with every label of the book, ready to translate."""
+    from .errors import BriefgenError
+    from .i18n import is_known_language, starter_catalogue
+    from .load import TEMPLATES_DIR, load_config
+    from .starter import Starter, write_new
+    from .themes import TemplateSet
+
+    if not is_known_language(code):
+        raise BriefgenError(f"'{code}' is not a language code Babel knows (e.g. de, es, ja)")
+    folder = templates or root / (load_config(root).templates or TEMPLATES_DIR)
+    catalogue = starter_catalogue(TemplateSet(folder if folder.is_dir() else None), code)
+    written = write_new([Starter(folder / "locale" / f"{code}.po", catalogue.decode("utf-8"))])
+    for path in written:
+        click.echo(f"wrote {path}")
+        click.echo(f"translate each msgstr in it, then set 'language: {code}' in meeting.yaml")

@@ -105,6 +105,12 @@ _TABLE: tuple[Code, ...] = (
     Code("BG321", "seat-taken", "error", "Two seat overrides claim one seat on a side."),
     Code("BG322", "duplicate-edition", "error", "Two editions in briefgen.yaml have one name."),
     Code("BG323", "duplicate-recipient", "error", "A recipients file lists one recipient twice."),
+    Code(
+        "BG324",
+        "template-folder",
+        "error",
+        "The template folder is outside the data folder, or a catalogue in it is broken.",
+    ),
     Code("BG401", "unlisted-delegation", "warning", "A delegation file is not in meeting.yaml."),
     Code("BG402", "unused-person", "warning", "A people file is used by no meeting."),
     Code("BG403", "programme-order", "warning", "Programme items are not in time order."),
@@ -121,6 +127,8 @@ _TABLE: tuple[Code, ...] = (
     Code("BG409", "unknown-marking", "warning", "The marking is not in the configured list."),
     Code("BG410", "duplicate-precedence", "warning", "Two members claim the same precedence."),
     Code("BG411", "ignored-file", "warning", "A .yml file is ignored (use .yaml)."),
+    Code("BG412", "missing-label", "warning", "Labels have no translation in the book's language."),
+    Code("BG413", "missing-font", "warning", "A text needs characters no installed font has."),
 )
 
 CODES: dict[str, Code] = {entry.code: entry for entry in _TABLE}

@@ -16,9 +16,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from .errors import Problem
-from .load import MeetingRecord, PersonRecord, Project
+from .i18n import CatalogueError, language_name, missing_labels
+from .load import TEMPLATES_DIR, MeetingRecord, PersonRecord, Project
 from .model import Entry
 from .protocol import display_name
+from .scripts import font_package, script_name, uncovered
 from .yamlread import DataPath, YamlDocument
 
 #: Markings accepted when the project's briefgen.yaml does not list its own.
@@ -74,6 +76,8 @@ def lint_project(project: Project, all_people: bool = True) -> list[Problem]:
     found += _near_duplicate_people(list(project.people.values()))
     if all_people:
         found += _unused_people(project)
+    found += _missing_labels(project)
+    found += _missing_fonts(project, all_people)
     ignored = _ignored_by_file(project)
     return [p for p in found if p.code not in ignored.get(p.file, frozenset())]
 
@@ -315,3 +319,90 @@ def _unused_people(project: Project) -> list[Problem]:
         for p in project.people.values()
         if p.id not in used
     ]
+
+
+def _missing_labels(project: Project) -> list[Problem]:
+    """Meetings whose language's catalogue lacks labels the templates print (shown in English)."""
+    found = []
+    for record in project.meetings:
+        language = record.meeting.language
+        try:
+            catalogue, missing = missing_labels(project.templates, language)
+        except CatalogueError as exc:
+            found.append(
+                record.document.problem(
+                    ("language",), "BG324", str(exc), "fix the .po file or delete it"
+                )
+            )
+            continue
+        if not missing:
+            continue
+        name = language_name(language)
+        folder = project.template_dir or project.root / TEMPLATES_DIR
+        shown = ", ".join(f"'{label}'" for label in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        where = (
+            f"add them to {catalogue}"
+            if catalogue
+            else f"add {folder / 'locale' / f'{language}.po'} (briefgen new language {language})"
+        )
+        found.append(
+            record.document.problem(
+                ("language",),
+                "BG412",
+                f"{len(missing)} label(s) have no {name} translation and print in English: "
+                f"{shown}{more}",
+                where,
+            )
+        )
+    return found
+
+
+def _strings(value: object, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _missing_fonts(project: Project, all_people: bool) -> list[Problem]:
+    """Texts with characters that no installed font has: they would be empty boxes in the PDF."""
+    documents: dict[object, YamlDocument] = {}
+    for record in project.meetings:
+        documents[record.source] = record.document
+        documents.update((d.source, d.document) for d in record.delegations)
+        documents.update((p.source, p.document) for p in record.people)
+    if all_people:
+        documents.update((p.source, p.document) for p in project.people.values())
+    texts = [(d, path, text) for d in documents.values() for path, text in _strings(d.data)]
+    missing = set(uncovered({c for _, _, text in texts for c in text}))
+    if not missing:
+        return []
+    found = []
+    reported: set[tuple[object, str]] = set()
+    for document, path, text in texts:
+        for char in text:
+            if char not in missing:
+                continue
+            script = script_name(char)
+            if (document.path, script) in reported:
+                continue
+            reported.add((document.path, script))
+            line, col = document.find_text(path, char)
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            found.append(
+                Problem(
+                    document.path,
+                    line,
+                    col,
+                    f"'{shown}' needs {script} characters (U+{ord(char):04X}) that no installed "
+                    "font has, so the PDF cannot show them",
+                    f"install a font for them (Debian: {font_package(script)})",
+                    "BG413",
+                )
+            )
+    return found

@@ -21,12 +21,15 @@ from .limits import DEFAULT_LIMITS, Limits
 from .model import ID_PATTERN, Delegation, Meeting, Member, Person, ProjectConfig
 from .protocol import order_by_precedence
 from .seating import check_seating
+from .themes import TemplateSet
 from .validate import validate_document
 from .yamlread import DataPath, YamlDocument, YamlReadError, read_yaml
 
 PEOPLE_DIR = "people"
 MEETING_FILE = "meeting.yaml"
 CONFIG_FILE = "briefgen.yaml"
+#: The template folder used when briefgen.yaml names none and it exists.
+TEMPLATES_DIR = "templates"
 IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 _ID_RE = re.compile(ID_PATTERN)
 
@@ -115,6 +118,15 @@ class Project:
     meetings: list[MeetingRecord]
     config: ProjectConfig = field(default_factory=ProjectConfig)
     warnings: list[Problem] = field(default_factory=list)
+    #: The user's template folder: --templates, else briefgen.yaml, else templates/ if present.
+    template_dir: Path | None = None
+    #: The built-in theme: --theme, else briefgen.yaml, else default.
+    theme: str = "default"
+
+    @property
+    def templates(self) -> TemplateSet:
+        """Where this project's books take their templates and label catalogues from."""
+        return TemplateSet(self.template_dir, self.theme)
 
 
 @dataclass
@@ -200,6 +212,8 @@ def load_project(
     *,
     all_people: bool = True,
     limits: Limits = DEFAULT_LIMITS,
+    templates: Path | None = None,
+    theme: str | None = None,
 ) -> Project:
     """Load, validate and cross-reference a data root.
 
@@ -207,10 +221,12 @@ def load_project(
     with ``all_people`` false only the people those meetings use are
     validated, so an unrelated broken person file does not block a build.
     Raises :class:`ValidationFailed` listing every error found; warnings from
-    the lints are in ``Project.warnings``.
+    the lints are in ``Project.warnings``.  ``templates`` and ``theme`` (the
+    command line's choices) override those of ``briefgen.yaml``.
     """
     reader = _Reader(root, limits)
-    config = _load_config(root, reader)
+    config, config_document = _load_config(root, reader)
+    template_dir = templates or _template_folder(root, config, config_document, reader)
     people, people_problems = _load_people(root, limits)
     folders = list(meetings) if meetings is not None else meeting_folders(root)
     records: list[MeetingRecord] = []
@@ -229,6 +245,8 @@ def load_project(
         people={k: v for k, v in people.items() if v is not None},
         meetings=records,
         config=config,
+        template_dir=template_dir,
+        theme=theme or config.theme or "default",
     )
     from .lint import lint_project
 
@@ -238,18 +256,57 @@ def load_project(
     return project
 
 
-def _load_config(root: Path, reader: _Reader) -> ProjectConfig:
+def _load_config(root: Path, reader: _Reader) -> tuple[ProjectConfig, YamlDocument | None]:
     path = root / CONFIG_FILE
     if not path.exists() and not path.is_symlink():
-        return ProjectConfig()
+        return ProjectConfig(), None
     document = reader.read(path)
     if document is None:
-        return ProjectConfig()
+        return ProjectConfig(), None
     config, errors = validate_document(document, ProjectConfig)
     reader.problems.extend(errors)
     if config is not None:
         reader.problems.extend(check_config(config, document))
-    return config or ProjectConfig()
+    return config or ProjectConfig(), document
+
+
+def load_config(root: Path) -> ProjectConfig:
+    """The project's briefgen.yaml alone (defaults when absent); raises ValidationFailed."""
+    reader = _Reader(root, DEFAULT_LIMITS)
+    config, _ = _load_config(root, reader)
+    if any(p.severity == "error" for p in reader.problems):
+        raise ValidationFailed(reader.problems)
+    return config
+
+
+def _template_folder(
+    root: Path, config: ProjectConfig, document: YamlDocument | None, reader: _Reader
+) -> Path | None:
+    """The template folder named in briefgen.yaml, or templates/ in the data root.
+
+    It must stay inside the data folder, after following links: the data
+    arrives through pull requests, and a template folder elsewhere could
+    make the book include any file on the machine.
+    """
+    named = config.templates
+    folder = root / (named or TEMPLATES_DIR)
+    if named is None and not folder.exists() and not folder.is_symlink():
+        return None
+    try:
+        inside = folder.resolve().is_relative_to(root.resolve()) and folder.resolve().is_dir()
+    except (OSError, RuntimeError):
+        inside = False
+    if inside:
+        return folder
+    message = (
+        f"the template folder '{named or TEMPLATES_DIR}' is not a folder inside the data folder"
+    )
+    hint = "give a folder relative to briefgen.yaml, below it, e.g. templates"
+    if named is not None and document is not None:
+        reader.problems.append(document.problem(("templates",), "BG324", message, hint))
+        return None
+    reader.problems.append(Problem(folder, 1, 1, message, hint, "BG324"))
+    return None
 
 
 #: Bidirectional embedding, override and isolate controls: they can make printed text

@@ -133,6 +133,23 @@ def _parse_integer(value: Any) -> Any:
     return value
 
 
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
+
+
+def _parse_language(value: Any) -> Any:
+    if isinstance(value, str):
+        from .i18n import is_known_language
+
+        if not _LANGUAGE_RE.match(value) or not is_known_language(value):
+            raise PydanticCustomError(
+                "briefgen_language",
+                "'{value}' is not a language code: use a lowercase ISO 639 code such as "
+                "en, ru, tr or fr (optionally with a region, e.g. fr-CA)",
+                {"value": value},
+            )
+    return value
+
+
 def _parse_positive(value: Any) -> Any:
     if isinstance(value, str):
         if not value.isdigit() or int(value) < 1:
@@ -173,6 +190,17 @@ Integer = Annotated[
     int,
     BeforeValidator(_parse_integer),
     WithJsonSchema({"type": "integer", "minimum": -200, "maximum": 200}),
+]
+Language = Annotated[
+    str,
+    BeforeValidator(_parse_language),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _LANGUAGE_RE.pattern,
+            "examples": ["en", "ru", "tr", "fr"],
+        }
+    ),
 ]
 Markdown = Annotated[str, Field(min_length=1, description="Markdown text; raw HTML is not allowed")]
 
@@ -469,8 +497,12 @@ class Meeting(StrictModel):
         description="Handling caveats printed with the marking.",
         examples=[["UK EYES ONLY"]],
     )
-    language: Literal["en"] = Field(
-        "en", description="Language of the book's labels and dates.", examples=["en"]
+    language: Language = Field(
+        "en",
+        description="Language of the book's labels, dates and times: en, ru, tr and fr are "
+        "shipped; another code works when templates/locale/<code>.po exists (labels without "
+        "a translation print in English, and check warns).",
+        examples=["ru"],
     )
     host: Id | None = Field(
         None, description="Id of the host delegation (listed first).", examples=["turkey"]
@@ -542,7 +574,10 @@ class Edition(StrictModel):
 
 
 class ProjectConfig(StrictModel):
-    """The optional file ``briefgen.yaml`` at the data root: settings for all meetings."""
+    """The optional file ``briefgen.yaml`` at the data root: settings for all meetings.
+
+    Command-line options override these settings.
+    """
 
     markings: list[Text] | None = Field(
         None,
@@ -554,4 +589,34 @@ class ProjectConfig(StrictModel):
         default_factory=list,
         description="Editions that --edition can build, each for some audiences.",
         examples=[[{"name": "principal", "audiences": ["principal"]}]],
+    )
+    theme: Literal["default", "compact"] | None = Field(
+        None,
+        description="Built-in look of the books: default (A4, serif, one topic and one person "
+        "a page) or compact (US Letter, sans-serif, dense). --theme overrides it.",
+        examples=["compact"],
+    )
+    paper: Literal["a4", "letter"] | None = Field(
+        None,
+        description="Paper size of the PDFs; without it the theme decides (default: a4, "
+        "compact: letter). --paper overrides it.",
+        examples=["letter"],
+    )
+    family_caps: Flag | None = Field(
+        None,
+        description="true prints family names in capitals (Sergei LAVROV). "
+        "--family-caps or --no-family-caps overrides it.",
+        examples=[True],
+    )
+    templates: Text | None = Field(
+        None,
+        description="Folder of template overrides, relative to this file and inside the data "
+        "folder (default: templates/ here, when it exists). --templates overrides it.",
+        examples=["templates"],
+    )
+    interpreters: Literal["behind", "beside"] | None = Field(
+        None,
+        description="Where each principal's interpreter is placed by default: behind the "
+        "principal, or beside (at the principal's left) in seating plans.",
+        examples=["beside"],
     )

@@ -64,6 +64,19 @@ def is_benign(message: str) -> bool:
     return message.startswith(BENIGN_WARNINGS)
 
 
+_MISSING_GLYPH = ".notdef glyph rendered"
+
+
+def explain(message: str) -> str:
+    """A WeasyPrint warning with what to do about it, where briefgen knows."""
+    if message.startswith(_MISSING_GLYPH):
+        return (
+            f"{message}: no installed font has these characters, so they would print as empty "
+            "boxes; install a font for the script (Debian: fonts-noto-cjk, fonts-noto-core)"
+        )
+    return message
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -230,7 +243,9 @@ def render_pdf(
             cause = exc.__cause__ or exc
             raise RenderError(f"PDF build stopped: {cause}") from exc
     if captured.messages:
-        raise RenderError("PDF build reported problems:\n  " + "\n  ".join(captured.messages))
+        raise RenderError(
+            "PDF build reported problems:\n  " + "\n  ".join(map(explain, captured.messages))
+        )
     assert isinstance(pdf, bytes)
     return pdf
 

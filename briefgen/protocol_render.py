@@ -15,9 +15,9 @@ from markupsafe import Markup
 
 from . import __version__
 from .errors import RenderError
+from .i18n import format_long_date
 from .load import MeetingRecord
 from .protocol import native_form, short_form
-from .render import format_long_date
 from .seating import SeatingPlan, plan_seating
 from .seating_svg import draw_seating
 from .textfit import fit_size, text_width, wrap_text

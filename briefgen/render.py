@@ -13,29 +13,42 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
-from babel.dates import format_date
+import jinja2.sandbox
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__
 from .changes import ChangeSet, no_changes
 from .editions import select
 from .errors import RenderError
+from .i18n import (
+    CatalogueError,
+    format_day,
+    format_long_date,
+    format_timezone,
+    is_rtl,
+    translations_for,
+    upper,
+)
 from .load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from .model import Meeting
 from .protocol import age_on, display_name, monogram, printed_form
+from .scripts import cjk_language, direction
+from .themes import THEMES, Paper, TemplateSet, TemplateSetLoader, builtin_templates
+
+__all__ = ["Paper", "builtin_templates"]
 
 BOOK_TEMPLATE = "book.html.j2"
 _IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
-Paper = Literal["a4", "letter"]
 #: The only values that reach the CSS ``@page { size }`` rule; user text never does.
 PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
 #: Printed size of a biography photo (width, height) in mm; book.css uses the same numbers.
@@ -48,8 +61,10 @@ _JPEG_QUALITY = 90
 class RenderOptions:
     """Choices that change the rendered book."""
 
-    family_caps: bool = False
-    paper: Paper = "a4"
+    #: Family names in capitals; None: the project's setting (briefgen.yaml), else no.
+    family_caps: bool | None = None
+    #: None: the theme's paper (A4 for the default theme, US Letter for compact).
+    paper: Paper | None = None
 
 
 @dataclass(frozen=True)
@@ -77,28 +92,85 @@ class Copy:
         return f"Copy {self.number} of {self.total} — {self.recipient}"
 
 
-def builtin_templates() -> Path:
-    """The templates shipped with briefgen (inside the wheel, or the source checkout)."""
-    packaged = Path(__file__).parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
-
-
 @lru_cache(maxsize=8)
-def make_environment(template_dir: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment over ``template_dir`` (default: the built-in templates)."""
-    folder = template_dir or builtin_templates()
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
+def make_environment(
+    template_dir: Path | None = None, theme: str = "default"
+) -> jinja2.Environment:
+    """A sandboxed Jinja environment over the user's folder, the theme and the built-in files.
+
+    The sandbox keeps a template from reaching Python internals, because a
+    template folder may live in the data folder.  Labels are translated with
+    ``_()`` and ``ngettext()``; the translations come with each render.
+    """
+    templates = TemplateSet(template_dir, theme)
+    env = jinja2.sandbox.SandboxedEnvironment(
+        loader=TemplateSetLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
     env.filters["markdown"] = render_markdown
     env.filters["markdown_inline"] = render_markdown_inline
     env.filters["clock"] = format_clock
+    env.filters["dir"] = dir_attribute
+    env.filters["page_parts"] = page_parts
+    env.globals["stylesheet"] = lambda name: stylesheet(templates, name)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True
+    )
     return env
+
+
+@jinja2.pass_context
+def _gettext(context: jinja2.runtime.Context, message: str) -> Markup:
+    """A label in the book's language, as text: a catalogue can never add markup."""
+    return escape(context.resolve("translations").gettext(message))
+
+
+@jinja2.pass_context
+def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int) -> Markup:
+    return escape(context.resolve("translations").ngettext(singular, plural, count))
+
+
+def template_set(env: jinja2.Environment) -> TemplateSet:
+    """The folders ``env`` reads its templates from."""
+    assert isinstance(env.loader, TemplateSetLoader)
+    return env.loader.templates
+
+
+def stylesheet(templates: TemplateSet, name: str) -> Markup:
+    """The text of a CSS file from the template folders, for a ``<style>`` element."""
+    if not name.endswith(".css"):
+        raise jinja2.TemplateError(f"stylesheet('{name}'): only .css files can be styles")
+    text = templates.read(name)
+    if "</" in text:
+        raise jinja2.TemplateError(f"stylesheet '{name}' contains '</', which would end <style>")
+    return Markup(text)
+
+
+_PAGE_LABEL = re.compile(r"^(?P<before>.*?)\{page\}(?P<between>.*?)\{pages\}(?P<after>.*)$", re.S)
+
+
+def page_parts(label: str) -> dict[str, Markup]:
+    """Split ``Page {page} of {pages}`` (as translated) around the two page numbers.
+
+    The parts reach the page margins through escaped attributes and CSS
+    ``string()``, never as CSS text.  A label without both placeholders in
+    that order is printed before the numbers as "N / M".
+    """
+    text = label.unescape() if isinstance(label, Markup) else label
+    match = _PAGE_LABEL.match(text)
+    if match is None:
+        return {"before": escape(text + " "), "between": Markup(" / "), "after": Markup("")}
+    return {key: escape(value) for key, value in match.groupdict().items()}
+
+
+def dir_attribute(text: str | None) -> Markup:
+    """`` dir="rtl"`` for right-to-left text (Arabic, Hebrew) inside the left-to-right book."""
+    return Markup(' dir="rtl"') if text and direction(text) == "rtl" else Markup("")
 
 
 @lru_cache(maxsize=1)
@@ -132,20 +204,6 @@ def running_title(title: str, limit: int = 60) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:–—-") + "…"
-
-
-def _locale(language: str) -> str:
-    return "en_GB" if language == "en" else language
-
-
-def format_long_date(value: date, language: str) -> str:
-    """E.g. ``Thursday 28 September 2017`` for English books."""
-    return format_date(value, "EEEE d MMMM y", locale=_locale(language))
-
-
-def format_day(value: date, language: str) -> str:
-    """E.g. ``28 September 2017`` for English books."""
-    return format_date(value, "d MMMM y", locale=_locale(language))
 
 
 def pixels_for(size_mm: float, dpi: int = PRINT_DPI) -> int:
@@ -231,7 +289,7 @@ def version_stamp(build: BuildInfo | None, language: str) -> str:
 def build_context(
     record: MeetingRecord,
     options: RenderOptions,
-    stylesheet: str,
+    templates: TemplateSet,
     build: BuildInfo | None = None,
     *,
     edition_label: str = "",
@@ -241,18 +299,25 @@ def build_context(
 
     ``record`` is rendered as it is: an edition is chosen before (see
     :func:`briefgen.editions.select`); here list lines only lose their
-    audience and marking keys.
+    audience and marking keys.  Labels are not here: the templates write them
+    (in English, translated by the catalogue of the meeting's language).
     """
     from .protocol_render import seating_section
 
     meeting = select(record.meeting, None, record.meeting.marking)
     seating = seating_section(record)
-    if options.paper not in PAPER_SIZES:
-        raise RenderError(f"unknown paper size '{options.paper}': use one of a4, letter")
+    language = meeting.language
+    paper = options.paper or THEMES[templates.theme].paper
+    if paper not in PAPER_SIZES:
+        raise RenderError(f"unknown paper size '{paper}': use one of a4, letter")
+    try:
+        translations = translations_for(templates, language)
+    except CatalogueError as exc:
+        raise RenderError(str(exc)) from exc
     delegations = [_delegation_view(d, options) for d in record.delegations]
     by_id = {d["id"]: d for d in delegations}
     people = [
-        _person_view(a, d, meeting.date, meeting.language, options)
+        _person_view(a, d, meeting.date, language, options)
         for d in record.delegations
         for a in (*d.members, *d.support)
     ]
@@ -260,21 +325,29 @@ def build_context(
         {"anchor": f"topic-{number}", "number": number, "topic": topic}
         for number, topic in enumerate(meeting.topics, start=1)
     ]
-    when = format_long_date(meeting.date, meeting.language)
+    when = format_long_date(meeting.date, language)
     hours = "–".join(format_clock(t) for t in (meeting.start, meeting.end) if t)
     place = ", ".join(p for p in (meeting.venue, meeting.city) if p)
     perspective = by_id[meeting.perspective]["name"] if meeting.perspective else ""
+    zone = (
+        format_timezone(meeting.timezone, meeting.date, meeting.start, language)
+        if meeting.timezone
+        else ""
+    )
     return {
         "id": record.id,
         "meeting": meeting,
+        "language": language,
+        "book_dir": "rtl" if is_rtl(language) else "ltr",
+        "translations": translations,
         "title": meeting.title,
         "short_title": running_title(meeting.short_title or meeting.title),
         "date_text": when,
         "time_text": hours,
-        "timezone": meeting.timezone or "",
+        "timezone": zone,
         "place_text": place,
-        "marking": meeting.marking.upper(),
-        "caveats": [c.upper() for c in meeting.caveats],
+        "marking": upper(meeting.marking, language),
+        "caveats": [upper(c, language) for c in meeting.caveats],
         "delegations": delegations,
         "perspective": perspective,
         "programme": sorted(meeting.programme, key=lambda item: item.time),
@@ -282,19 +355,15 @@ def build_context(
         "biographies": people,
         "contents": _contents(meeting, topics, people, seating),
         "seating": seating,
-        "stylesheet": Markup(stylesheet),
-        "page_size": PAPER_SIZES[options.paper],
-        "version_text": version_line(build, meeting.language),
+        "page_size": PAPER_SIZES[paper],
+        "built": format_day(build.built, language) if build else "",
+        "commit": (build.commit or "") if build else "",
+        "committed": format_day(build.committed, language) if build and build.committed else "",
+        "version": __version__,
         "edition_label": edition_label,
         "copy_line": copy.line() if copy else "",
         "watermark": copy.recipient if copy else "",
         "generator": f"briefgen {__version__}",
-        "subject": " — ".join(p for p in ("Briefing book", meeting.title, place, when) if p),
-        "keywords": ", ".join(
-            ["briefing book", meeting.marking.upper(), *(d["name"] for d in delegations)]
-            + ([meeting.city] if meeting.city else [])
-            + ([f"briefing for {perspective}"] if perspective else [])
-        ),
     }
 
 
@@ -304,26 +373,29 @@ def _contents(
     people: list[dict[str, Any]],
     seating: dict[str, Any] | None,
 ) -> list[dict[str, Any]]:
-    """The book's sections in order, people under Biographies: the contents page and the outline."""
+    """The book's sections in order, people under Biographies: the contents page and the outline.
+
+    ``section`` names the kind of entry; the template gives it its label.
+    """
 
     def entry(
-        anchor: str, title: str, children: list[dict[str, Any]] | None = None
+        section: str, anchor: str, title: str = "", children: list[dict[str, Any]] | None = None
     ) -> dict[str, Any]:
-        return {"anchor": anchor, "title": title, "children": children or []}
+        return {"section": section, "anchor": anchor, "title": title, "children": children or []}
 
     sections = []
     if meeting.programme:
-        sections.append(entry("programme", "Programme"))
+        sections.append(entry("programme", "programme"))
     if meeting.objectives:
-        sections.append(entry("objectives", "Objectives"))
-    sections += [entry(t["anchor"], f"{t['number']}. {t['topic'].title}") for t in topics]
-    sections.append(entry("delegations", "Delegations"))
+        sections.append(entry("objectives", "objectives"))
+    sections += [entry("topic", t["anchor"], f"{t['number']}. {t['topic'].title}") for t in topics]
+    sections.append(entry("delegations", "delegations"))
     if seating:
-        sections.append(entry("seating", "Seating plan"))
-    bios = [entry(p["anchor"], p["outline_name"]) for p in people]
-    sections.append(entry("biographies", "Biographies", bios))
+        sections.append(entry("seating", "seating"))
+    bios = [entry("person", p["anchor"], p["outline_name"]) for p in people]
+    sections.append(entry("biographies", "biographies", children=bios))
     if meeting.press:
-        sections.append(entry("press", "Press lines"))
+        sections.append(entry("press", "press"))
     return sections
 
 
@@ -343,7 +415,7 @@ def _member_view(attendee: Attendee, options: RenderOptions) -> dict[str, Any]:
     return {
         "id": attendee.record.id,
         "anchor": f"bio-{attendee.record.id}",
-        "printed": printed_form(person, family_caps=options.family_caps),
+        "printed": printed_form(person, family_caps=bool(options.family_caps)),
         "role": attendee.role or "",
         "native": person.name.native or "",
         "rank": attendee.rank,
@@ -361,11 +433,13 @@ def _person_view(
     person = record.person
     role = attendee.role or ""
     name = display_name(person.name)
+    native = "" if person.name.native == name else person.name.native or ""
     return {
         **_member_view(attendee, options),
         "name": name,
-        "native": "" if person.name.native == name else person.name.native or "",
-        "outline_name": display_name(person.name, family_caps=options.family_caps),
+        "native": native,
+        "native_lang": cjk_language(native, delegation.delegation.country) or "",
+        "outline_name": display_name(person.name, family_caps=bool(options.family_caps)),
         "delegation": delegation.delegation.short or delegation.delegation.name,
         "office": person.office if person.office and person.office != role else "",
         "pronunciation": person.name.pronunciation or "",
@@ -389,21 +463,20 @@ def render_book(
 ) -> str:
     """Render the meeting's briefing book to a self-contained HTML string.
 
-    ``build`` feeds the cover's version line, the footer's stamp and the
-    DRAFT watermark; without it the line names only the briefgen version.
+    ``env`` comes from :func:`make_environment` (it decides the templates and
+    theme); ``build`` feeds the cover's version line, the footer's stamp and
+    the DRAFT watermark; without it the line names only the briefgen version.
     ``changes`` adds the "Changes since" page and change bars (their
     positions refer to the full meeting, so use them without an edition).
     ``edition_label`` is printed on the cover; ``copy`` adds the copy line
     to the page furniture and the recipient's watermark.
     """
-    assert env.loader is not None
     try:
-        stylesheet, _, _ = env.loader.get_source(env, "book.css")
         template = env.get_template(BOOK_TEMPLATE)
         context = build_context(
             record,
             options or RenderOptions(),
-            stylesheet,
+            template_set(env),
             build,
             edition_label=edition_label,
             copy=copy,

@@ -51,6 +51,7 @@ _BRIEFGEN_CODES = {
     "briefgen_country": "BG208",
     "briefgen_positive": "BG212",
     "briefgen_integer": "BG212",
+    "briefgen_language": "BG211",
     "briefgen_text_too_long": "BG215",
 }
 _EMPTY_KINDS = {
