@@ -231,6 +231,8 @@ class Preview:
                     del self._pages[meeting_id]
                 for meeting_id, page in built.items():
                     old = self._pages.get(meeting_id)
+                    if old is not None and not page.ok:
+                        page = replace(page, title=old.title)
                     if old is not None and (old.html, old.problems) == (page.html, page.problems):
                         self._pages[meeting_id] = replace(page, version=old.version)
                         continue
@@ -596,9 +598,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _redirect(self, location: str) -> None:
         self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", {"Location": location})
 
-    def _html(self, html: str, nonce: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+    def _html(self, html: str, nonce: str, version: int | None = None) -> None:
         headers = {"Content-Security-Policy": content_security_policy(html, nonce)}
-        self._send(status, html.encode("utf-8"), "text/html; charset=utf-8", headers)
+        if version is not None:
+            headers["X-Briefgen-Version"] = str(version)
+        self._send(HTTPStatus.OK, html.encode("utf-8"), "text/html; charset=utf-8", headers)
 
     def _reload_script(self, channel: str, version: int | None, nonce: str, book: bool) -> Markup:
         template = self.app.pages_env.get_template("reload.html.j2")
@@ -617,7 +621,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         script = self._reload_script(channel, version, nonce, book=False)
         template = self.app.pages_env.get_template(name)
         html = template.render(reload_script=script, nonce=nonce, **context)
-        self._html(html, nonce)
+        self._html(html, nonce, version)
 
     # -- routes
 
@@ -637,7 +641,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         nonce = secrets.token_urlsafe(16)
         script = self._reload_script(page.id, page.version, nonce, book=True)
-        self._html(inject_before_body_end(page.html, str(script)), nonce)
+        self._html(inject_before_body_end(page.html, str(script)), nonce, page.version)
 
     def _pdf_progress(self, page: Page) -> None:
         self._page("pdf.html.j2", page.id, page.version, page=page, status=f"/{INTERNAL}/pdf/")

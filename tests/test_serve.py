@@ -332,6 +332,7 @@ def test_change_to_a_person_rebuilds_only_the_meetings_using_them(data_tree: Dat
         time.sleep(0.3)
         assert running.preview.version("n") == before["n"]
         assert b"Minister of Tests" in get(running, "/m/")[2]
+    assert not running.watcher.alive
 
 
 def test_pdf_is_made_on_demand_with_progress(server: PreviewServer) -> None:
@@ -441,13 +442,14 @@ def test_browser_shows_edits_errors_and_recovery_without_manual_reload(
         # The book's own stylesheet applies under the Content-Security-Policy.
         colour = tab.evaluate("getComputedStyle(document.querySelector('h2')).color")
         assert colour == "rgb(31, 58, 95)"
-        tab.evaluate("window.__same_document = true")
+        tab.evaluate("document.getElementById('delegations').scrollIntoView()")
+        scrolled = tab.evaluate("window.scrollY")
+        assert scrolled > 500
 
-        russia.write_text(
-            good.replace("Presidential Press Secretary", "Kremlin Spokesman"), "utf-8"
-        )
+        edited = good.replace("Presidential Press Secretary", "Kremlin Spokesman")
+        russia.write_text(edited, "utf-8")
         tab.wait_for("document.body && document.body.innerText.includes('Kremlin Spokesman')", 5)
-        assert tab.evaluate("window.__same_document") is None, "the page did not reload itself"
+        assert abs(tab.evaluate("window.scrollY") - scrolled) < 5, "the reader lost their place"
 
         broken = good.replace(
             "    role: Presidential Press Secretary\n",
@@ -469,6 +471,7 @@ def test_browser_shows_edits_errors_and_recovery_without_manual_reload(
             5,
         )
         assert "Biographies" in tab.text()
+        assert abs(tab.evaluate("window.scrollY") - scrolled) < 5, "the reader lost their place"
 
 
 def test_browser_follows_the_pdf_link_to_the_pdf(chromium: object, data_tree: DataTree) -> None:
