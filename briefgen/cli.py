@@ -274,7 +274,13 @@ def build(
 
 @main.command()
 @click.argument("meeting_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -125,7 +125,7 @@ def affected_meetings(
         if not parts:
             continue
         if len(parts) == 1:
-            if parts[0] == CONFIG_FILE or path.is_dir() or parts[0] in known:
+            if parts[0] in (CONFIG_FILE, PEOPLE_DIR) or path.is_dir() or parts[0] in known:
                 return {EVERY_MEETING}
             continue
         if parts[0] == PEOPLE_DIR:
@@ -370,12 +370,16 @@ class PdfMaker:
         return self._cache.get(html_key(page.html)) if page.html is not None else None
 
     def request(self, page: Page) -> PdfJob:
-        """The job making ``page``'s PDF: finished, in progress, or started now."""
+        """The job making ``page``'s PDF: finished, failed, in progress, or started now.
+
+        A failure stands until the HTML changes: the same HTML fails the same way.
+        """
         assert page.html is not None
         key = html_key(page.html)
         with self._lock:
             job = self._jobs.get(page.id)
-            if job is not None and job.key == key and job.state != "failed":
+            evicted = job is not None and job.state == "done" and self._cache.get(key) is None
+            if job is not None and job.key == key and not evicted:
                 return job
             job = PdfJob(page.id, key)
             if self._cache.get(key) is not None:
@@ -410,7 +414,11 @@ class PdfMaker:
 
 
 def render_page_pdf(root: Path, template_dir: Path) -> PdfRenderer:
-    """A renderer with the same sandbox as ``build``: the data and template folders only."""
+    """A renderer with the same sandbox as ``build``: the data and template folders only.
+
+    There is no time limit: WeasyPrint's is a SIGALRM, which only the main thread
+    can use, and the preview's user can always stop waiting.
+    """
 
     def render(page: Page, html: str) -> bytes:
         from .pdf import render_pdf
@@ -714,7 +722,13 @@ class _Server6(_Server):
 class PreviewServer:
     """Serve ``target`` (a data root or one meeting folder) until :meth:`stop`."""
 
-    def __init__(self, target: Path, options: ServeOptions, log: Log | None = None) -> None:
+    def __init__(
+        self,
+        target: Path,
+        options: ServeOptions,
+        log: Log | None = None,
+        pdf_cache: PdfCache | None = None,
+    ) -> None:
         root, folders = find_root(target)
         self.root = root.resolve()
         folders = [folder.resolve() for folder in folders] if folders is not None else None
@@ -722,7 +736,8 @@ class PreviewServer:
         self._log: Log = log or (lambda message: None)
         self.preview = Preview(self.root, folders, options, self._log)
         template_dir = self.preview.template_dir.resolve()
-        self.pdfs = PdfMaker(MemoryPdfCache(), render_page_pdf(self.root, template_dir))
+        cache = pdf_cache if pdf_cache is not None else MemoryPdfCache()
+        self.pdfs = PdfMaker(cache, render_page_pdf(self.root, template_dir))
         self.watcher = Watcher([self.root, template_dir], self.preview.on_change)
         self._http: _Server | None = None
         self._thread: threading.Thread | None = None

@@ -356,6 +356,41 @@ def test_pdf_is_made_on_demand_with_progress(server: PreviewServer) -> None:
     assert time.monotonic() - start < 1
 
 
+def test_a_failed_pdf_is_reported_not_hung(server: PreviewServer) -> None:
+    from briefgen.errors import RenderError
+    from briefgen.serve import PdfMaker
+
+    def fail(page: Page, html: str) -> bytes:
+        raise RenderError("PDF build reported problems: no font")
+
+    server.pdfs = PdfMaker(MemoryPdfCache(), fail)
+    assert server._app is not None
+    server._app.pdfs = server.pdfs
+    deadline = time.monotonic() + 10
+    while (state := json.loads(get(server, "/_briefgen/pdf/m")[2]))["state"] != "failed":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert state["error"] == "PDF build reported problems: no font"
+    status, _, body = get(server, "/m/book.pdf")
+    assert status == 500 and b"no font" in body
+
+
+def test_a_bug_while_rendering_shows_in_the_page(
+    data_tree: DataTree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefgen import serve
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(serve, "render_book", broken)
+    root = data_tree()
+    shown = serve.build_page(root, root / "m", free_options())
+    assert not shown.ok
+    assert "internal error in briefgen (ZeroDivisionError: oops)" in shown.problems[0]
+    assert "Traceback" in capsys.readouterr().err
+
+
 # --- the command --------------------------------------------------------------------------
 
 
