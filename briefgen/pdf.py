@@ -99,13 +99,21 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    fired = False
+
     def expire(signum: int, frame: object) -> None:
+        nonlocal fired
+        fired = True
         raise _Timeout
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
     try:
         yield
+        if fired:
+            # The alarm struck inside a __del__ or weakref callback, where Python
+            # prints the exception and carries on: the time was still exceeded.
+            raise _Timeout
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
