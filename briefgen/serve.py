@@ -468,12 +468,18 @@ def style_hashes(html: str) -> list[str]:
 
 
 def content_security_policy(html: str, nonce: str) -> str:
+    """Only the response's own nonced script runs; only the page's own ``<style>`` blocks apply.
+
+    ``style`` attributes stay allowed (an SVG drawing may use them, and the page
+    must look like the PDF); they cannot run code, and user text never reaches them.
+    """
     styles = " ".join(dict.fromkeys(style_hashes(html))) or "'none'"
     return "; ".join(
         [
             "default-src 'none'",
             f"script-src 'nonce-{nonce}'",
             f"style-src {styles}",
+            "style-src-attr 'unsafe-inline'",
             "img-src data:",
             "font-src data:",
             "connect-src 'self'",
