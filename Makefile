@@ -23,8 +23,8 @@ book: $(VENV)/.installed
 	$(BIN)/briefgen build --out $(OUT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check briefgen tests
-	$(BIN)/ruff format --check briefgen tests
+	$(BIN)/ruff check briefgen tests bench
+	$(BIN)/ruff format --check briefgen tests bench
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

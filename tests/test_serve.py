@@ -1,0 +1,523 @@
+"""Live preview: routing and safety over plain HTTP, rebuilds, shutdown, and a real browser."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefgen.cli import main
+from briefgen.serve import (
+    EVERY_MEETING,
+    MemoryPdfCache,
+    Page,
+    PreviewServer,
+    ServeOptions,
+    affected_meetings,
+    content_security_policy,
+    inject_before_body_end,
+    parse_route,
+)
+from briefgen.watch import Watcher
+
+from .conftest import EXAMPLE, DataTree, require_tool
+
+SCRIPT = re.compile(r"<script nonce=\"[^\"]+\">.*?</script>", re.DOTALL)
+
+
+def free_options() -> ServeOptions:
+    return ServeOptions(host="127.0.0.1", port=0)
+
+
+@pytest.fixture
+def server(data_tree: DataTree) -> Iterator[PreviewServer]:
+    running = PreviewServer(data_tree(), free_options())
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def get(
+    server: PreviewServer, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """A request with ``path`` sent exactly as given (no client-side normalisation)."""
+    connection = http.client.HTTPConnection("127.0.0.1", int(server.url.rsplit(":", 1)[1][:-1]))
+    try:
+        connection.putrequest(method, path, skip_host=headers is not None and "Host" in headers)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def wait_until(condition: object, timeout: float = 5.0) -> None:
+    assert callable(condition)
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+# --- pure functions -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("/", ()),
+        ("/m/", ("m", "")),
+        ("/m", ("m",)),
+        ("/m/book.html?x=1", ("m", "book.html")),
+        ("/_briefgen/events/m", ("_briefgen", "events", "m")),
+    ],
+)
+def test_parse_route_accepts_plain_paths(raw: str, expected: tuple[str, ...]) -> None:
+    assert parse_route(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "/../../etc/passwd",
+        "/m/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/etc/passwd",
+        "/m/..%2f..%2fetc%2fpasswd",
+        "/%252e%252e/etc/passwd",
+        "/..\\..\\etc\\passwd",
+        "/m%5c..%5c..%5cetc",
+        "//etc/passwd",
+        "/m//book.html",
+        "/./m/",
+        "/.git/config",
+        "/m/%00",
+        "/%ff",
+        "http://127.0.0.1/m/",
+        "etc/passwd",
+        "/etc/passwd%20",
+    ],
+)
+def test_parse_route_refuses_anything_that_could_leave_the_tree(raw: str) -> None:
+    assert parse_route(raw) is None
+
+
+def page(meeting_id: str, **kwargs: object) -> Page:
+    return Page(meeting_id, Path("/d") / meeting_id, 1, meeting_id, **kwargs)  # type: ignore[arg-type]
+
+
+def test_affected_meetings_maps_changes_to_the_books_they_touch() -> None:
+    root, templates = Path("/d"), Path("/t")
+    pages = [
+        page("a", html="x", people=frozenset({"anna"})),
+        page("b", html="y", people=frozenset({"boris"}), inputs=frozenset({root / "people/b.jpg"})),
+        page("broken", problems=("error",)),
+    ]
+
+    def hit(*names: str) -> set[str]:
+        return affected_meetings([Path(n) for n in names], pages, root, [templates])
+
+    assert hit("/d/a/meeting.yaml") == {"a"}
+    assert hit("/d/a/home.yaml", "/d/b/away.yaml") == {"a", "b"}
+    assert hit("/d/people/anna.yaml") == {"a", "broken"}
+    assert hit("/d/people/b.jpg") == {"b", "broken"}
+    assert hit("/d/people/nobody.yaml") == {"broken"}
+    assert hit("/t/book.css") == {EVERY_MEETING}
+    assert hit("/d/briefgen.yaml") == {EVERY_MEETING}
+    assert hit("/d/new-meeting/meeting.yaml") == {EVERY_MEETING}
+    assert hit("/elsewhere/file.yaml") == set()
+
+
+def test_reload_script_goes_before_the_end_of_body_and_csp_allows_only_its_nonce() -> None:
+    html = "<html><head><style>p{}</style></head><body><p>x</p></body></html>"
+    served = inject_before_body_end(html, "<script nonce='n'></script>")
+    assert served.endswith("<script nonce='n'></script></body></html>")
+    policy = content_security_policy(served, "n")
+    assert "script-src 'nonce-n'" in policy
+    assert "default-src 'none'" in policy
+    assert "script-src 'nonce-n';" in policy
+    assert "style-src-attr 'unsafe-inline'" in policy
+    assert "'unsafe-inline'" not in policy.replace("style-src-attr 'unsafe-inline'", "")
+    # sha256 of "p{}": the stylesheet is allowed by its hash, nothing else is.
+    assert "style-src 'sha256-" in policy
+
+
+def test_memory_pdf_cache_keeps_the_last_ones() -> None:
+    cache = MemoryPdfCache(size=2)
+    cache.put("a", b"A")
+    cache.put("b", b"B")
+    assert cache.get("a") == b"A"
+    cache.put("c", b"C")
+    assert cache.get("b") is None
+    assert (cache.get("a"), cache.get("c")) == (b"A", b"C")
+
+
+def test_watcher_reports_changes_and_stops(tmp_path: Path) -> None:
+    seen: list[set[Path]] = []
+    watcher = Watcher([tmp_path], seen.append)
+    watcher.start()
+    try:
+        (tmp_path / "x.yaml").write_text("a: b\n", encoding="utf-8")
+        wait_until(lambda: any(tmp_path / "x.yaml" in batch for batch in seen))
+    finally:
+        watcher.stop()
+    assert not watcher.alive
+
+
+def test_watcher_survives_a_failing_callback(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def explode(paths: set[Path]) -> None:
+        calls.append(1)
+        raise RuntimeError("boom")
+
+    watcher = Watcher([tmp_path], explode)
+    watcher.start()
+    try:
+        (tmp_path / "a.yaml").write_text("1", encoding="utf-8")
+        wait_until(lambda: len(calls) >= 1)
+        time.sleep(0.2)
+        (tmp_path / "b.yaml").write_text("2", encoding="utf-8")
+        wait_until(lambda: len(calls) >= 2)
+        assert watcher.alive
+    finally:
+        watcher.stop()
+
+
+# --- over HTTP ----------------------------------------------------------------------------
+
+
+def test_index_lists_meetings_with_links(server: PreviewServer) -> None:
+    status, headers, body = get(server, "/")
+    assert status == 200
+    text = body.decode()
+    assert "Example talks" in text
+    assert 'href="/m/"' in text and 'href="/m/pdf"' in text
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_served_book_is_the_built_book_plus_one_nonced_script(
+    server: PreviewServer, tmp_path: Path
+) -> None:
+    status, headers, body = get(server, "/m/")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    policy = headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce is not None
+    served = body.decode()
+    scripts = SCRIPT.findall(served)
+    assert len(scripts) == 1 and f'nonce="{nonce.group(1)}"' in scripts[0]
+    # A second response gets a fresh nonce.
+    assert nonce.group(1) not in get(server, "/m/")[1]["Content-Security-Policy"]
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", str(server.root / "m"), "--format", "html", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    built = (out / "m" / "book.html").read_text(encoding="utf-8")
+    assert "<script" not in built
+    assert SCRIPT.sub("", served) == built
+    assert SCRIPT.sub("", get(server, "/m/book.html")[2].decode()) == built
+
+
+TRAVERSALS = [
+    "/../../etc/passwd",
+    "/m/../../../etc/passwd",
+    "/%2e%2e/%2e%2e/etc/passwd",
+    "/m/%2e%2e/%2e%2e/etc/passwd",
+    "/m/..%2f..%2fmeeting.yaml",
+    "/%252e%252e/%252e%252e/etc/passwd",
+    "/..\\..\\etc\\passwd",
+    "/m\\..\\..\\etc\\passwd",
+    "//etc/passwd",
+    "/etc/passwd",
+    "/m/meeting.yaml",
+    "/people/anna-alpha.yaml",
+    "/m/away.yaml",
+    "/nosuch/",
+    "/_briefgen/events/nosuch",
+]
+
+
+def test_nothing_outside_the_books_is_served(server: PreviewServer) -> None:
+    for path in TRAVERSALS:
+        status, _, body = get(server, path)
+        assert status == 404, path
+        assert b"root:" not in body and b"Anna" not in body
+
+
+def test_a_symlink_in_the_data_does_not_widen_what_is_served(server: PreviewServer) -> None:
+    (server.root / "m" / "secret").symlink_to("/etc")
+    for path in ("/m/secret/passwd", "/m/secret/", "/secret/passwd"):
+        assert get(server, path)[0] == 404
+
+
+def test_foreign_host_header_is_refused(server: PreviewServer) -> None:
+    """A page on another site that rebinds its name to 127.0.0.1 cannot read the books."""
+    assert get(server, "/m/", headers={"Host": "attacker.example:8000"})[0] == 403
+    assert get(server, "/m/", headers={"Host": "localhost:1234"})[0] == 200
+
+
+def test_only_get_and_head(server: PreviewServer) -> None:
+    assert get(server, "/m/", method="HEAD")[0] == 200
+    assert get(server, "/m/", method="HEAD")[2] == b""
+    assert get(server, "/m/", method="POST")[0] == 501
+    assert get(server, "/m/", method="PUT")[0] == 501
+
+
+def test_bad_edit_shows_located_problems_and_good_edit_brings_the_book_back(
+    server: PreviewServer,
+) -> None:
+    away = server.root / "m" / "away.yaml"
+    good = away.read_text(encoding="utf-8")
+    version = server.preview.version("m")
+    away.write_text(good.replace("country: RU\n", "country: RU\ncountry: <b>TR</b>\n"), "utf-8")
+    wait_until(lambda: not server.preview.page("m").ok)  # type: ignore[union-attr]
+    status, headers, body = get(server, "/m/")
+    assert status == 200
+    text = body.decode()
+    assert "delegations/m/away.yaml:3:1: error: duplicate key &#39;country&#39;" in text
+    assert "<b>TR</b>" not in text
+    assert "Content-Security-Policy" in headers
+    assert get(server, "/m/book.pdf")[0] == 409
+    assert server.preview.version("m") != version
+
+    away.write_text(good, "utf-8")
+    wait_until(lambda: server.preview.page("m").ok)  # type: ignore[union-attr]
+    assert b"Away Federation" in get(server, "/m/")[2]
+
+
+def test_template_errors_show_in_the_page_too(data_tree: DataTree, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(EXAMPLE.parent / "templates", templates)
+    options = ServeOptions(port=0, template_dir=templates)
+    with PreviewServer(data_tree(), options) as running:
+        assert running.preview.page("m").ok  # type: ignore[union-attr]
+        book = templates / "book.html.j2"
+        book.write_text(book.read_text(encoding="utf-8") + "{{ no_such_value }}", "utf-8")
+        wait_until(lambda: not running.preview.page("m").ok)  # type: ignore[union-attr]
+        assert "no_such_value" in get(running, "/m/")[2].decode()
+
+
+def test_change_to_a_person_rebuilds_only_the_meetings_using_them(data_tree: DataTree) -> None:
+    root = data_tree(
+        **{
+            "n/meeting.yaml": "title: Other\ndate: 2020-01-03\nmarking: OFFICIAL\n"
+            "host: home\ndelegations: [home]\n",
+            "n/home.yaml": "name: Home\ncountry: TR\nmembers:\n  - person: can-gamma\n",
+        }
+    )
+    with PreviewServer(root, free_options()) as running:
+        before = {p.id: p.version for p in running.preview.pages()}
+        person = root / "people" / "anna-alpha.yaml"
+        person.write_text(person.read_text(encoding="utf-8").replace("Examples", "Tests"), "utf-8")
+        wait_until(lambda: running.preview.version("m") != before["m"])
+        time.sleep(0.3)
+        assert running.preview.version("n") == before["n"]
+        assert b"Minister of Tests" in get(running, "/m/")[2]
+    assert not running.watcher.alive
+
+
+def test_pdf_is_made_on_demand_with_progress(server: PreviewServer) -> None:
+    status, _, body = get(server, "/m/pdf")
+    assert status == 200 and b"Laying out the PDF" in body
+    states = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = json.loads(get(server, "/_briefgen/pdf/m")[2])
+        states.append(state["state"])
+        if state["state"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert states[-1] == "done", states
+    status, headers, body = get(server, "/m/book.pdf")
+    assert status == 200 and body.startswith(b"%PDF")
+    assert headers["Content-Type"] == "application/pdf"
+    # The same HTML gives the cached PDF at once.
+    start = time.monotonic()
+    assert get(server, "/m/book.pdf")[2] == body
+    assert time.monotonic() - start < 1
+
+
+def test_a_failed_pdf_is_reported_not_hung(server: PreviewServer) -> None:
+    from briefgen.errors import RenderError
+    from briefgen.serve import PdfMaker
+
+    def fail(page: Page, html: str) -> bytes:
+        raise RenderError("PDF build reported problems: no font")
+
+    server.pdfs = PdfMaker(MemoryPdfCache(), fail)
+    assert server._app is not None
+    server._app.pdfs = server.pdfs
+    deadline = time.monotonic() + 10
+    while (state := json.loads(get(server, "/_briefgen/pdf/m")[2]))["state"] != "failed":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert state["error"] == "PDF build reported problems: no font"
+    status, _, body = get(server, "/m/book.pdf")
+    assert status == 500 and b"no font" in body
+
+
+def test_a_bug_while_rendering_shows_in_the_page(
+    data_tree: DataTree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefgen import serve
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(serve, "render_book", broken)
+    root = data_tree()
+    shown = serve.build_page(root, root / "m", free_options())
+    assert not shown.ok
+    assert "internal error in briefgen (ZeroDivisionError: oops)" in shown.problems[0]
+    assert "Traceback" in capsys.readouterr().err
+
+
+# --- the command --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_command_stops_cleanly_on_signal(data_tree: DataTree, stop: signal.Signals) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "briefgen", "serve", str(data_tree()), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("Serving "):
+                break
+        url = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines))
+        assert url is not None, lines
+        port = int(url.group().rsplit(":", 1)[1].strip("/"))
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/m/")
+        assert connection.getresponse().status == 200
+        connection.close()
+        process.send_signal(stop)
+        _, rest = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    assert "Stopped." in rest
+
+
+def test_serve_command_reports_a_busy_port(data_tree: DataTree) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", str(data_tree()), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert threading.active_count() < 10
+
+
+def test_serve_command_rejects_a_folder_that_is_not_data(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", str(tmp_path), "--port", "0"])
+    assert result.exit_code == 1
+    assert "not a delegations folder" in result.output
+
+
+# --- in a real browser --------------------------------------------------------------------
+
+
+@pytest.fixture
+def chromium() -> Iterator[object]:
+    from .browser import Browser
+
+    executable = require_tool("chromium")
+    browser = Browser(executable)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def test_browser_shows_edits_errors_and_recovery_without_manual_reload(
+    chromium: object, tmp_path: Path
+) -> None:
+    from .browser import Browser
+
+    assert isinstance(chromium, Browser)
+    data = tmp_path / "delegations"
+    shutil.copytree(EXAMPLE, data)
+    russia = data / "2017-09-28-ankara" / "russia.yaml"
+    good = russia.read_text(encoding="utf-8")
+    with PreviewServer(data, free_options()) as running:
+        tab = chromium.new_tab()
+        tab.navigate(running.url + "2017-09-28-ankara/")
+        text = tab.text()
+        assert "Russia–Turkey talks at presidential level" in text
+        assert "Presidential Press Secretary" in text
+        # The book's own stylesheet applies under the Content-Security-Policy.
+        colour = tab.evaluate("getComputedStyle(document.querySelector('h2')).color")
+        assert colour == "rgb(31, 58, 95)"
+        tab.evaluate("document.getElementById('delegations').scrollIntoView()")
+        scrolled = tab.evaluate("window.scrollY")
+        assert scrolled > 500
+
+        edited = good.replace("Presidential Press Secretary", "Kremlin Spokesman")
+        russia.write_text(edited, "utf-8")
+        tab.wait_for("document.body && document.body.innerText.includes('Kremlin Spokesman')", 5)
+        assert abs(tab.evaluate("window.scrollY") - scrolled) < 5, "the reader lost their place"
+
+        broken = good.replace(
+            "    role: Presidential Press Secretary\n",
+            "    role: Presidential Press Secretary\n    role: Spokesman\n",
+        )
+        russia.write_text(broken, "utf-8")
+        overlay = tab.wait_for(
+            "document.getElementById('briefgen-problems')"
+            " && document.getElementById('briefgen-problems').innerText",
+            5,
+        )
+        assert "delegations/2017-09-28-ankara/russia.yaml:9:5" in overlay
+        assert "duplicate key 'role'" in overlay
+
+        russia.write_text(good, "utf-8")
+        tab.wait_for(
+            "document.body && document.body.innerText.includes('Presidential Press Secretary')"
+            " && !document.getElementById('briefgen-problems')",
+            5,
+        )
+        assert "Biographies" in tab.text()
+        assert abs(tab.evaluate("window.scrollY") - scrolled) < 5, "the reader lost their place"
+
+
+def test_browser_follows_the_pdf_link_to_the_pdf(chromium: object, data_tree: DataTree) -> None:
+    from .browser import Browser
+
+    assert isinstance(chromium, Browser)
+    with PreviewServer(data_tree(), free_options()) as running:
+        tab = chromium.new_tab()
+        tab.navigate(running.url)
+        assert "Example talks" in tab.text()
+        tab.evaluate("document.querySelector('a[href=\"/m/pdf\"]').click()")
+        tab.wait_for("location.pathname === '/m/book.pdf'", 120)
