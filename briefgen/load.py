@@ -506,6 +506,10 @@ def _load_meeting(
     reader.problems.extend(errors)
     if meeting is None:
         return None
+    if meeting.seating.interpreters is None:
+        default = config.interpreters or "behind"
+        seating = meeting.seating.model_copy(update={"interpreters": default})
+        meeting = meeting.model_copy(update={"seating": seating})
     before = len(reader.problems)
     reader.problems.extend(_check_times(meeting, document))
     reader.problems.extend(check_meeting(meeting, document, config))

@@ -440,10 +440,11 @@ class SeatOverride(StrictModel):
 class Seating(StrictModel):
     """Settings for the seating plan, place cards and pocket list of one meeting."""
 
-    interpreters: Literal["behind", "beside"] = Field(
-        "behind",
+    interpreters: Literal["behind", "beside"] | None = Field(
+        None,
         description="Where each principal's interpreter sits: behind the principal, or "
-        "beside (at the principal's left; the others on that side move one seat outward).",
+        "beside (at the principal's left; the others on that side move one seat outward). "
+        "Default: 'interpreters' in briefgen.yaml, else behind.",
         examples=["beside"],
     )
     facing_entrance: Literal["guests", "host"] = Field(

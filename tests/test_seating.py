@@ -152,6 +152,18 @@ def test_interpreter_beside_shifts_the_left_outward_in_the_json(tmp_path: Path) 
     assert offsets(data, 1) == [0, 1]
 
 
+def test_project_config_sets_the_default_interpreter_placement(tmp_path: Path) -> None:
+    folder = write_meeting(tmp_path, 5, 2)
+    (tmp_path / "briefgen.yaml").write_text("interpreters: beside\n", encoding="utf-8")
+    assert offsets(seating_json(folder), 0) == [0, 1, -2, 2, -3]
+    (folder / "meeting.yaml").write_text(
+        (folder / "meeting.yaml").read_text(encoding="utf-8")
+        + "seating:\n  interpreters: behind\n",
+        encoding="utf-8",
+    )
+    assert offsets(seating_json(folder), 0) == [0, 1, -1, 2, -2]  # the meeting's own wins
+
+
 def test_explicit_precedence_and_seat_override(data_tree: DataTree) -> None:
     root = data_tree(
         **{
