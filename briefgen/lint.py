@@ -15,6 +15,7 @@ from itertools import combinations, pairwise
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from .editions import DEFAULT_SCHEMES
 from .errors import Problem
 from .i18n import CatalogueError, language_name, missing_labels
 from .load import TEMPLATES_DIR, MeetingRecord, PersonRecord, Project
@@ -23,28 +24,9 @@ from .protocol import display_name
 from .scripts import font_package, script_name, uncovered
 from .yamlread import DataPath, YamlDocument
 
-#: Markings accepted when the project's briefgen.yaml does not list its own.
-DEFAULT_MARKINGS = (
-    "PUBLIC",
-    "INTERNAL",
-    "RESTRICTED",
-    "CONFIDENTIAL",
-    "SECRET",
-    "TOP SECRET",
-    "OFFICIAL",
-    "OFFICIAL-SENSITIVE",
-    "UNCLASSIFIED",
-    "CUI",
-    "NATO UNCLASSIFIED",
-    "NATO RESTRICTED",
-    "NATO CONFIDENTIAL",
-    "NATO SECRET",
-    "COSMIC TOP SECRET",
-    "RESTREINT UE/EU RESTRICTED",
-    "CONFIDENTIEL UE/EU CONFIDENTIAL",
-    "SECRET UE/EU SECRET",
-    "TRÈS SECRET UE/EU TOP SECRET",
-)
+#: Markings accepted when the project's briefgen.yaml does not list its own: every
+#: marking of the built-in schemes (UK, US, NATO, EU, generic).
+DEFAULT_MARKINGS = tuple(dict.fromkeys(m for scheme in DEFAULT_SCHEMES for m in scheme))
 
 #: Spelling variants of romanised names that stand for one original spelling,
 #: applied in order (Алексей → Alexei/Alexey/Aleksei, Юрий → Yuri/Yury/Yuriy).
