@@ -172,10 +172,29 @@ def fit_photo(
     return out.getvalue(), "image/jpeg"
 
 
-def embed_photo(path: Path) -> str:
-    """A ``data:`` URI for a biography photo, sized for print (see :func:`fit_photo`)."""
+def embed_photo(path: Path, cache_dir: Path | None = None) -> str:
+    """A ``data:`` URI for a biography photo, sized for print (see :func:`fit_photo`).
+
+    With ``cache_dir``, the downscaled photo is kept there by the digest of
+    the original, so the next build does not decode and scale it again.
+    """
+    from .cache import KeyBuilder, cached_photo, store_photo
+
     try:
-        data, kind = fit_photo(path.read_bytes(), *PHOTO_SIZE_MM)
+        original = path.read_bytes()
+        key = (
+            KeyBuilder("photo")
+            .add("version", __version__)
+            .add("fit", f"{PHOTO_SIZE_MM}@{PRINT_DPI}dpi,q{_JPEG_QUALITY}")
+            .add("bytes", original)
+            .hexdigest()
+        )
+        found = cached_photo(cache_dir, key) if cache_dir else None
+        if found is None:
+            found = fit_photo(original, *PHOTO_SIZE_MM)
+            if cache_dir:
+                store_photo(cache_dir, key, *found)
+        data, kind = found
     except ValueError as exc:
         raise RenderError(f"{path}: {exc}") from exc
     except OSError as exc:
@@ -199,6 +218,7 @@ def build_context(
     options: RenderOptions,
     stylesheet: str,
     build: BuildInfo | None = None,
+    photo_cache: Path | None = None,
 ) -> dict[str, Any]:
     """The plain values the book templates see; all formatting decisions live here."""
     from .protocol_render import seating_section
@@ -210,7 +230,7 @@ def build_context(
     delegations = [_delegation_view(d, options) for d in record.delegations]
     by_id = {d["id"]: d for d in delegations}
     people = [
-        _person_view(a, d, meeting.date, meeting.language, options)
+        _person_view(a, d, meeting.date, meeting.language, options, photo_cache)
         for d in record.delegations
         for a in (*d.members, *d.support)
     ]
@@ -311,6 +331,7 @@ def _person_view(
     meeting_date: date,
     language: str,
     options: RenderOptions,
+    photo_cache: Path | None = None,
 ) -> dict[str, Any]:
     record: PersonRecord = attendee.record
     person = record.person
@@ -326,7 +347,7 @@ def _person_view(
         "pronunciation": person.name.pronunciation or "",
         "born": format_day(person.born, language) if person.born else "",
         "age": age_on(person.born, meeting_date) if person.born else None,
-        "photo": embed_photo(record.photo) if record.photo else "",
+        "photo": embed_photo(record.photo, photo_cache) if record.photo else "",
         "monogram": monogram(person.name),
         "bio": person.bio or "",
     }
@@ -337,17 +358,19 @@ def render_book(
     env: jinja2.Environment,
     options: RenderOptions | None = None,
     build: BuildInfo | None = None,
+    photo_cache: Path | None = None,
 ) -> str:
     """Render the meeting's briefing book to a self-contained HTML string.
 
     ``build`` feeds the cover's version line; without it the line names only
-    the briefgen version.
+    the briefgen version.  ``photo_cache`` is a folder for downscaled photos
+    (see :func:`embed_photo`).
     """
     assert env.loader is not None
     try:
         stylesheet, _, _ = env.loader.get_source(env, "book.css")
         template = env.get_template(BOOK_TEMPLATE)
-        context = build_context(record, options or RenderOptions(), stylesheet, build)
+        context = build_context(record, options or RenderOptions(), stylesheet, build, photo_cache)
         return template.render(context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
