@@ -201,6 +201,9 @@ def run_jobs(jobs: Sequence[MeetingJob], processes: int) -> Iterator[MeetingResu
     if processes <= 1 or len(jobs) <= 1:
         yield from map(render_meeting, jobs)
         return
+    if any(name.endswith(".pdf") for job in jobs for name in job.keys):
+        # Import WeasyPrint (a second or so) once here: forked workers inherit it.
+        from . import pdf  # noqa: F401
     with ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool:
         futures = {pool.submit(render_meeting, job): job for job in jobs}
         for future in as_completed(futures):
