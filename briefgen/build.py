@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Literal
 
@@ -51,6 +51,9 @@ class BuildOptions:
     #: Keep OUT/.briefgen-cache/ (see briefgen.cache) and skip outputs it knows are current.
     cache: bool = True
 
+
+#: BuildOptions that never change the bytes of an output, so not part of the cache key.
+_NOT_IN_KEY = frozenset({"out_dir", "format", "timeout", "final", "force", "jobs", "cache"})
 
 #: The files of a meeting and the --format values that write them.
 OUTPUT_FILES: dict[str, tuple[Format, ...]] = {
@@ -156,8 +159,10 @@ def plan_meeting(
 ) -> MeetingJob:
     """What to build for one meeting: the outputs whose cache key changed (all with --force)."""
     build = describe_build(version)
+    chosen = {f.name: getattr(options, f.name) for f in fields(options)}
     settings = {
-        "render": repr(options.render),
+        # Every option that can change an output is in the key, new ones included by default.
+        "options": repr({k: v for k, v in chosen.items() if k not in _NOT_IN_KEY}),
         "built": build.built.isoformat(),
         "commit": build.commit or "",
         "dirty": str(version.dirty if version else None),
