@@ -4,7 +4,8 @@ Every figure is wall time of a fresh process (process start included), measured
 in this run on this machine, for briefgen next to (a) bench/naive.py, a naive
 single-template Jinja + WeasyPrint script, and (b) headless Chromium printing
 briefgen's own HTML to PDF (Debian's ``chromium``; skipped with a note when it
-is not installed).  Peak RSS is per process (``wait4``).
+is not installed).  Peak RSS is per process (GNU time's %M, else ``wait4``); for
+a parallel batch it is the largest of the main process and its workers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,18 +28,11 @@ sys.path.insert(0, str(HERE))
 from synth import make_tree  # noqa: E402
 
 PYTHON = sys.executable
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() else None
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-]
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
 
 
 @dataclass
@@ -47,34 +42,53 @@ class Run:
     ok: bool
 
 
-def measure(command: list[str], cwd: Path | None = None) -> Run:
-    """Wall time and peak RSS of one process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0 and process.stderr is not None:
-        sys.stderr.write(process.stderr.read().decode(errors="replace")[-2000:])
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode == 0)
+def measure_once(command: list[str], cwd: Path | None = None) -> Run:
+    """Wall time and peak RSS (of the process or the largest worker it waited for) of one run.
+
+    The RSS comes from GNU time when installed: a child forked from this (large) script
+    would otherwise report the script's own peak, which Linux carries across exec.
+    """
+    with tempfile.TemporaryDirectory() as temp:
+        rss_file = Path(temp) / "rss"
+        wrapped = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *command] if GNU_TIME else command
+        with (Path(temp) / "stderr").open("w+b") as errors:
+            start = time.perf_counter()
+            process = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.DEVNULL,
+                                       stderr=errors)
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - start
+            code = os.waitstatus_to_exitcode(status)
+            if code != 0:
+                errors.seek(0)
+                sys.stderr.write(errors.read().decode(errors="replace")[-2000:])
+        try:
+            rss_kb = float(rss_file.read_text().split()[-1])
+        except (OSError, ValueError, IndexError):
+            rss_kb = usage.ru_maxrss
+    return Run(seconds, rss_kb / 1024, code == 0)
+
+
+def measure(command: list[str], repeat: int = 1,
+            before: Callable[[], object] | None = None) -> Run:
+    """The median of ``repeat`` runs (``before`` runs untimed ahead of each, to reset state)."""
+    runs = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        runs.append(measure_once(command))
+    runs.sort(key=lambda run: run.seconds)
+    middle = runs[len(runs) // 2]
+    return Run(middle.seconds, max(run.rss_mb for run in runs), all(run.ok for run in runs))
 
 
 def briefgen(*args: str | Path) -> list[str]:
     return [PYTHON, "-m", "briefgen", "build", *map(str, args)]
 
 
-def chromium_pdf(html: Path, pdf: Path, profile: Path) -> Run | None:
-    if CHROMIUM is None:
-        return None
-    return measure(
-        [
-            CHROMIUM,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}",
-            f"--print-to-pdf={pdf}",
-            html.as_uri(),
-        ]
-    )
+def chromium_command(html: Path, pdf: Path, profile: Path) -> list[str]:
+    assert CHROMIUM is not None
+    return [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
+            html.as_uri()]
 
 
 def kb(path: Path) -> str:
@@ -84,131 +98,148 @@ def kb(path: Path) -> str:
 class Table:
     def __init__(self) -> None:
         self.rows: list[list[str]] = []
+        self.notes: list[str] = []
 
-    def add(
-        self,
-        name: str,
-        ours: Run,
-        naive: Run | None = None,
-        chrome: Run | None = None,
-        size: str = "-",
-        other_size: str = "-",
-    ) -> None:
+    def add(self, name: str, ours: Run, naive: Run | None = None, chrome: Run | None = None,
+            size: str = "-", other_size: str = "-", cold: Run | None = None) -> None:
         def secs(run: Run | None) -> str:
             return "-" if run is None else (f"{run.seconds:.2f}" if run.ok else "FAILED")
 
         def ratio(run: Run | None) -> str:
             return "-" if run is None or not run.ok else f"{ours.seconds / run.seconds:.2f}×"
 
-        self.rows.append(
-            [
-                name,
-                secs(ours),
-                secs(naive),
-                ratio(naive),
-                secs(chrome),
-                ratio(chrome),
-                f"{ours.rss_mb:.0f}",
-                size,
-                other_size,
-            ]
-        )
+        faster = "-" if cold is None else f"{cold.seconds / ours.seconds:.1f}× faster"
+        self.rows.append([name, secs(ours), faster, secs(naive), ratio(naive), secs(chrome),
+                          ratio(chrome), f"{ours.rss_mb:.0f}", size, other_size])
 
     def render(self) -> str:
-        head = [
-            "scenario",
-            "briefgen s",
-            "naive s",
-            "÷naive",
-            "chromium s",
-            "÷chromium",
-            "RSS MB",
-            "PDF KB",
-            "naive/chromium PDF KB",
-        ]
+        head = ["scenario", "briefgen s", "vs our cold", "naive s", "÷naive", "chromium s",
+                "÷chromium", "peak RSS MB", "PDF KB", "naive / chromium PDF KB"]
         rows = [head, ["---"] * len(head), *self.rows]
         return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
-def cold_scenario(table: Table, work: Path, people: int, photos: int = 0) -> Path:
-    """Cold PDF of one meeting by the three pipelines; returns the data root."""
+@dataclass
+class Cold:
+    """A cold build by the three pipelines, kept for the rows that compare with it."""
+
+    root: Path
+    out: Path
+    ours: Run
+    naive: Run
+    chrome: Run | None
+    pdf: Path
+    naive_pdf: Path
+
+
+def cold_scenario(table: Table, work: Path, people: int, photos: int = 0,
+                  repeat: int = 1) -> Cold:
+    """Cold PDF of one meeting by the three pipelines (a fresh output folder each run)."""
     label = f"{people} people" + (f", {photos} photos of 3000 px" if photos else "")
     root = make_tree(work / f"data-{people}-{photos}", people, photos)
     out = work / f"out-{people}-{photos}"
-    force = ["--force"] if supports("--force") else []
-    ours = measure(briefgen(root, "--out", out, "--format", "pdf", *force))
-    measure(briefgen(root, "--out", out, "--format", "html", *force))  # for Chromium, untimed
+    ours = measure(briefgen(root, "--out", out, "--format", "pdf"), repeat,
+                   before=lambda: shutil.rmtree(out, ignore_errors=True))
+    measure_once(briefgen(root, "--out", out, "--format", "html"))  # for Chromium, untimed
     pdf = out / "m-0001" / "book.pdf"
     naive_pdf = work / f"naive-{people}-{photos}.pdf"
-    naive = measure([PYTHON, str(HERE / "naive.py"), str(root), str(naive_pdf)])
+    naive = measure([PYTHON, str(HERE / "naive.py"), str(root), str(naive_pdf)], repeat)
     chrome_pdf = work / f"chromium-{people}-{photos}.pdf"
-    chrome = chromium_pdf(out / "m-0001" / "book.html", chrome_pdf, work / "profile")
-    table.add(
-        f"cold PDF, {label}", ours, naive, chrome, kb(pdf), f"{kb(naive_pdf)} / {kb(chrome_pdf)}"
-    )
-    return root
+    chrome = None
+    if CHROMIUM is not None:
+        chrome = measure(chromium_command(out / "m-0001" / "book.html", chrome_pdf,
+                                          work / "profile"), repeat)
+    table.add(f"cold PDF, {label}", ours, naive, chrome, kb(pdf),
+              f"{kb(naive_pdf)} / {kb(chrome_pdf)}")
+    return Cold(root, out, ours, naive, chrome, pdf, naive_pdf)
 
 
 def supports(flag: str) -> bool:
-    help_text = subprocess.run(
-        [PYTHON, "-m", "briefgen", "build", "--help"], capture_output=True, text=True
-    ).stdout
+    help_text = subprocess.run([PYTHON, "-m", "briefgen", "build", "--help"],
+                               capture_output=True, text=True).stdout
     return flag in help_text
+
+
+def add_sentence(path: Path) -> Callable[[], None]:
+    """A ``before`` hook: one more (different) sentence in the bio of the person in ``path``."""
+    count = [0]
+
+    def change() -> None:
+        count[0] += 1
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + f"  One more sentence, number {count[0]}.\n", encoding="utf-8")
+
+    return change
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="12,100,1000")
     parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per figure, the median shown (the 1000-person book: 1)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    repeat = args.repeat
     table = Table()
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as temp:
         work = Path(temp)
-        roots = {people: cold_scenario(table, work, people) for people in sizes}
-        cold_scenario(table, work, 12, photos=12)
+        colds = {people: cold_scenario(table, work, people,
+                                       repeat=1 if people >= 1000 else repeat)
+                 for people in sizes}
+        photos = cold_scenario(table, work, 12, photos=12, repeat=repeat)
 
-        example = Path(__file__).resolve().parent.parent / "delegations"
-        table.add(
-            "HTML-only build, example meeting",
-            measure(briefgen(example, "--out", work / "html", "--format", "html")),
-        )
+        example = work / "example" / "delegations"
+        shutil.copytree(Path(__file__).resolve().parent.parent / "delegations", example)
+        html_out = work / "html"
+        html = briefgen(example, "--out", html_out, "--format", "html")
+        html_cold = measure(html, repeat, before=lambda: shutil.rmtree(html_out, True))
+        table.add("HTML-only build, example meeting (12 people), cold", html_cold)
+        table.add("HTML-only rebuild, example, nothing changed", measure(html, repeat),
+                  cold=html_cold)
+        bio = next((example / "people").glob("*.yaml"))
+        table.add("HTML-only rebuild, example, one bio changed",
+                  measure(html, repeat, before=add_sentence(bio)), cold=html_cold)
 
-        size = 100 if 100 in roots else sizes[0]
-        middle, out = roots[size], work / f"out-{size}-0"
-        table.add(
-            f"no-op rebuild (cache), {size} people"
-            if supports("--force")
-            else f"rebuild, nothing changed (no cache yet), {size} people",
-            measure(briefgen(middle, "--out", out, "--format", "pdf")),
-        )
-        bio = middle / "people" / "person-0003.yaml"
-        bio.write_text(bio.read_text(encoding="utf-8") + "  One more sentence.\n", encoding="utf-8")
-        table.add(
-            f"rebuild after one bio changed, {size} people",
-            measure(briefgen(middle, "--out", out, "--format", "pdf")),
-        )
+        size = 100 if 100 in colds else sizes[0]
+        cold = colds[size]
+        build = briefgen(cold.root, "--out", cold.out, "--format", "pdf")
+        table.add(f"PDF rebuild, {size} people, nothing changed", measure(build, repeat),
+                  cold.naive, cold.chrome, cold=cold.ours)
+        table.add(f"PDF rebuild, {size} people, one bio changed",
+                  measure(build, repeat,
+                          before=add_sentence(cold.root / "people" / "person-0003.yaml")),
+                  cold.naive, cold.chrome, cold=cold.ours)
 
         batch = make_tree(work / "batch", 12, 0, meetings=args.batch)
-        if supports("--jobs"):
-            for jobs in ("1", "2"):
-                table.add(
-                    f"batch of {args.batch} meetings × 12 people, -j {jobs}",
-                    measure(briefgen(batch, "--out", work / f"batch-{jobs}", "--jobs", jobs)),
-                )
-        else:
-            table.add(
-                f"batch of {args.batch} meetings × 12 people, sequential",
-                measure(briefgen(batch, "--out", work / "batch-1")),
-            )
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {platform.platform()}"
-    )
+        runs = {}
+        for jobs in ("1", "2"):
+            out = work / f"batch-{jobs}"
+            runs[jobs] = measure(briefgen(batch, "--out", out, "--jobs", jobs), repeat,
+                                 before=lambda out=out: shutil.rmtree(out, True))
+            table.add(f"batch of {args.batch} meetings × 12 people, all outputs, -j {jobs}",
+                      runs[jobs], cold=runs["1"] if jobs != "1" else None)
+
+        table.notes.append(
+            f"Photos: our PDF is {photos.naive_pdf.stat().st_size / photos.pdf.stat().st_size:.1f}"
+            "× smaller than the naive script's (twelve 3000 px photos)."
+            if photos.pdf.exists() and photos.naive_pdf.exists() else "Photos: a PDF is missing.")
+        per_person = ", ".join(f"{people}: {c.ours.seconds / people * 1000:.0f} ms"
+                               for people, c in colds.items())
+        table.notes.append(f"Cold PDF time per person (linearity): {per_person}.")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, {platform.platform()}; load average before/after: "
+          f"{LOAD_BEFORE} / {os.getloadavg()[0]:.2f}; {time.perf_counter() - started:.0f} s")
+    print(f"Each figure is the median of {repeat} runs (1000 people: 1 run).")
     if CHROMIUM is None:
         print("Chromium is not installed: its column is empty (apt-get install chromium).")
     print(table.render())
+    for note in table.notes:
+        print(note)
 
+
+LOAD_BEFORE = f"{os.getloadavg()[0]:.2f}"
 
 if __name__ == "__main__":
     main()

@@ -21,19 +21,41 @@ BIO = (
 )
 
 
+SYLLABLES = ("ka", "lo", "mi", "ten", "ru", "sa", "vo", "ba", "dre", "ni", "gor", "el",
+             "pa", "zu", "han", "ti", "mar", "os", "we", "lyn", "qui", "der", "fa", "jo")
+CYRILLIC = str.maketrans("abdefghijklmnopqrstuvwyz", "абдефгхийклмнопкрстуввыз")
+
+
+def unique_names(count: int, rng: random.Random) -> list[tuple[str, str]]:
+    """Distinct made-up names, unlike each other (real books do not list near-twins)."""
+    seen: set[str] = set()
+    names = []
+    while len(names) < count:
+        given = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).title()
+        family = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 4))).title()
+        if given in seen or family in seen:
+            continue
+        seen.update((given, family))
+        names.append((given, family))
+    return names
+
+
 def write_people(root: Path, count: int, photos: int, rng: random.Random) -> list[str]:
     people = root / "people"
     (people / "photos").mkdir(parents=True, exist_ok=True)
     ids = []
+    names = unique_names(count, rng)
     for n in range(count):
+        given, family = names[n]
+        native = f"{given} {family}".lower().translate(CYRILLIC).title()
         person_id = f"person-{n:04d}"
         photo = ""
         if n < photos:
             photo = f"photo: photos/{person_id}.jpg\n"
             write_photo(people / "photos" / f"{person_id}.jpg", rng.randrange(1 << 30))
         (people / f"{person_id}.yaml").write_text(
-            f"name:\n  given: Given{n}\n  family: Family{n}\n"
-            f"  native: Имя{n} Фамилия{n}\n  pronunciation: GIV-en FAM-i-lee\n"
+            f"name:\n  given: {given}\n  family: {family}\n"
+            f"  native: {native}\n  pronunciation: {given.upper()} {family.upper()}\n"
             f"honorific: H.E.\nsalutation: Mr\noffice: Minister number {n}\n"
             f"born: 19{50 + n % 40}-0{1 + n % 9}-1{n % 9}\n{photo}bio: |\n"
             + "".join(f"  {line}\n" for line in BIO.splitlines()),

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +24,9 @@ from .errors import BriefgenError, ValidationFailed
 from .limits import DEFAULT_LIMITS, Limits
 from .report import ReportFormat, emit
 from .themes import THEME_NAMES
+
+if TYPE_CHECKING:
+    from .build import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DATA = Path("delegations")
@@ -276,6 +281,18 @@ def check(
     type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
     help="Archival (PDF/A-3b) or accessible (PDF/UA-1) PDF, tagged, with document language.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build every output again, even those the build cache says are up to date.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Meetings built at the same time, each in its own process  [default: number of cores]",
+)
 @limit_options
 @handle_user_errors
 def build(
@@ -293,6 +310,8 @@ def build(
     copies: int | None,
     recipients_file: Path | None,
     pdf_variant: str | None,
+    force: bool,
+    jobs: int | None,
     **kwargs: Any,
 ) -> None:
     """Build the briefing book of each MEETING folder (default: all under delegations).
@@ -305,8 +324,14 @@ def build(
     With --copies N --recipients FILE, writes OUT/<meeting-id>/copies/ with
     one PDF per recipient ("Copy k of N — name" in the page furniture and a
     watermark) and register.csv; only PDFs are made.
+
+    Outputs whose inputs did not change are not built again: the cache in
+    OUT/.briefgen-cache/ is safe to delete, and --force ignores it.  When a
+    meeting fails to render, the others are still written; the failure names
+    the meeting and the exit code is 1.
     """
     from .build import BuildOptions, build_project, edition_of
+    from .errors import BuildFailed
     from .load import find_root, load_project
     from .recipients import load_recipients
     from .render import RenderOptions
@@ -346,6 +371,8 @@ def build(
         pdf_variant=pdf_variant,  # type: ignore[arg-type]
         recipients=recipients,
         limits=limits,
+        force=force,
+        jobs=jobs or os.cpu_count() or 1,
     )
     projects = [
         load_project(
@@ -359,11 +386,49 @@ def build(
         except BriefgenError as exc:
             raise click.UsageError(str(exc)) from None
     written: list[Path] = []
-    for project in projects:
-        emit(project.warnings, "text")
-        written += build_project(project, options)
+    failures: list[str] = []
+    current: list[str] = []
+    with build_progress(sum(len(p.meetings) for p in projects)) as bar:
+
+        def progress(meeting: str, state: str) -> None:
+            if state == "up to date":
+                current.append(meeting)
+            if bar is not None:
+                bar(meeting, state)
+
+        for project in projects:
+            emit(project.warnings, "text")
+            try:
+                written += build_project(project, options, progress=progress)
+            except BuildFailed as exc:
+                written += exc.written
+                failures += exc.failures
     for path in written:
         click.echo(f"wrote {path}")
+    if current:
+        click.echo(f"{len(current)} meeting(s) up to date in {out_dir} (--force builds them again)")
+    if failures:
+        raise BuildFailed(failures, written)
+
+
+@contextmanager
+def build_progress(total: int) -> Iterator[Progress | None]:
+    """A progress bar on stderr while meetings build; nothing when stderr is not a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as Bar
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Bar(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("building", total=total)
+
+        def advance(meeting: str, state: str) -> None:
+            bar.update(task, advance=1, description=f"{meeting}: {state}")
+
+        yield advance
 
 
 @main.command()

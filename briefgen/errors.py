@@ -106,3 +106,12 @@ class RenderError(BriefgenError):
 
 class OutputError(BriefgenError):
     """An output file could not be written."""
+
+
+class BuildFailed(RenderError):
+    """Some meetings failed to render; the others were written (``written``)."""
+
+    def __init__(self, failures: list[str], written: list[Path]) -> None:
+        super().__init__("\n".join(failures))
+        self.failures = failures
+        self.written = written

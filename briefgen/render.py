@@ -249,10 +249,29 @@ def fit_photo(
     return out.getvalue(), "image/jpeg"
 
 
-def embed_photo(path: Path) -> str:
-    """A ``data:`` URI for a biography photo, sized for print (see :func:`fit_photo`)."""
+def embed_photo(path: Path, cache_dir: Path | None = None) -> str:
+    """A ``data:`` URI for a biography photo, sized for print (see :func:`fit_photo`).
+
+    With ``cache_dir``, the downscaled photo is kept there by the digest of
+    the original, so the next build does not decode and scale it again.
+    """
+    from .cache import KeyBuilder, cached_photo, store_photo
+
     try:
-        data, kind = fit_photo(path.read_bytes(), *PHOTO_SIZE_MM)
+        original = path.read_bytes()
+        key = (
+            KeyBuilder("photo")
+            .add("version", __version__)
+            .add("fit", f"{PHOTO_SIZE_MM}@{PRINT_DPI}dpi,q{_JPEG_QUALITY}")
+            .add("bytes", original)
+            .hexdigest()
+        )
+        found = cached_photo(cache_dir, key) if cache_dir else None
+        if found is None:
+            found = fit_photo(original, *PHOTO_SIZE_MM)
+            if cache_dir:
+                store_photo(cache_dir, key, *found)
+        data, kind = found
     except ValueError as exc:
         raise RenderError(f"{path}: {exc}") from exc
     except OSError as exc:
@@ -294,6 +313,7 @@ def build_context(
     *,
     edition_label: str = "",
     copy: Copy | None = None,
+    photo_cache: Path | None = None,
 ) -> dict[str, Any]:
     """The plain values the book templates see; all formatting decisions live here.
 
@@ -317,7 +337,7 @@ def build_context(
     delegations = [_delegation_view(d, options) for d in record.delegations]
     by_id = {d["id"]: d for d in delegations}
     people = [
-        _person_view(a, d, meeting.date, language, options)
+        _person_view(a, d, meeting.date, language, options, photo_cache)
         for d in record.delegations
         for a in (*d.members, *d.support)
     ]
@@ -428,6 +448,7 @@ def _person_view(
     meeting_date: date,
     language: str,
     options: RenderOptions,
+    photo_cache: Path | None = None,
 ) -> dict[str, Any]:
     record: PersonRecord = attendee.record
     person = record.person
@@ -445,7 +466,7 @@ def _person_view(
         "pronunciation": person.name.pronunciation or "",
         "born": format_day(person.born, language) if person.born else "",
         "age": age_on(person.born, meeting_date) if person.born else None,
-        "photo": embed_photo(record.photo) if record.photo else "",
+        "photo": embed_photo(record.photo, photo_cache) if record.photo else "",
         "monogram": monogram(person.name),
         "bio": person.bio or "",
     }
@@ -460,6 +481,7 @@ def render_book(
     *,
     edition_label: str = "",
     copy: Copy | None = None,
+    photo_cache: Path | None = None,
 ) -> str:
     """Render the meeting's briefing book to a self-contained HTML string.
 
@@ -469,7 +491,8 @@ def render_book(
     ``changes`` adds the "Changes since" page and change bars (their
     positions refer to the full meeting, so use them without an edition).
     ``edition_label`` is printed on the cover; ``copy`` adds the copy line
-    to the page furniture and the recipient's watermark.
+    to the page furniture and the recipient's watermark.  ``photo_cache`` is
+    a folder for downscaled photos (see :func:`embed_photo`).
     """
     try:
         template = env.get_template(BOOK_TEMPLATE)
@@ -480,6 +503,7 @@ def render_book(
             build,
             edition_label=edition_label,
             copy=copy,
+            photo_cache=photo_cache,
         )
         context["changes"] = changes.page() if changes else None
         context["changed"] = changes.is_changed if changes else no_changes
