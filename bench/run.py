@@ -30,9 +30,17 @@ from synth import make_tree  # noqa: E402
 PYTHON = sys.executable
 GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() else None
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+]
 
 
 @dataclass
@@ -53,8 +61,7 @@ def measure_once(command: list[str], cwd: Path | None = None) -> Run:
         wrapped = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *command] if GNU_TIME else command
         with (Path(temp) / "stderr").open("w+b") as errors:
             start = time.perf_counter()
-            process = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.DEVNULL,
-                                       stderr=errors)
+            process = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
             _, status, usage = os.wait4(process.pid, 0)
             seconds = time.perf_counter() - start
             code = os.waitstatus_to_exitcode(status)
@@ -68,8 +75,7 @@ def measure_once(command: list[str], cwd: Path | None = None) -> Run:
     return Run(seconds, rss_kb / 1024, code == 0)
 
 
-def measure(command: list[str], repeat: int = 1,
-            before: Callable[[], object] | None = None) -> Run:
+def measure(command: list[str], repeat: int = 1, before: Callable[[], object] | None = None) -> Run:
     """The median of ``repeat`` runs (``before`` runs untimed ahead of each, to reset state)."""
     runs = []
     for _ in range(repeat):
@@ -87,8 +93,13 @@ def briefgen(*args: str | Path) -> list[str]:
 
 def chromium_command(html: Path, pdf: Path, profile: Path) -> list[str]:
     assert CHROMIUM is not None
-    return [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
-            html.as_uri()]
+    return [
+        CHROMIUM,
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile}",
+        f"--print-to-pdf={pdf}",
+        html.as_uri(),
+    ]
 
 
 def kb(path: Path) -> str:
@@ -100,8 +111,16 @@ class Table:
         self.rows: list[list[str]] = []
         self.notes: list[str] = []
 
-    def add(self, name: str, ours: Run, naive: Run | None = None, chrome: Run | None = None,
-            size: str = "-", other_size: str = "-", cold: Run | None = None) -> None:
+    def add(
+        self,
+        name: str,
+        ours: Run,
+        naive: Run | None = None,
+        chrome: Run | None = None,
+        size: str = "-",
+        other_size: str = "-",
+        cold: Run | None = None,
+    ) -> None:
         def secs(run: Run | None) -> str:
             return "-" if run is None else (f"{run.seconds:.2f}" if run.ok else "FAILED")
 
@@ -109,12 +128,34 @@ class Table:
             return "-" if run is None or not run.ok else f"{ours.seconds / run.seconds:.2f}×"
 
         faster = "-" if cold is None else f"{cold.seconds / ours.seconds:.1f}× faster"
-        self.rows.append([name, secs(ours), faster, secs(naive), ratio(naive), secs(chrome),
-                          ratio(chrome), f"{ours.rss_mb:.0f}", size, other_size])
+        self.rows.append(
+            [
+                name,
+                secs(ours),
+                faster,
+                secs(naive),
+                ratio(naive),
+                secs(chrome),
+                ratio(chrome),
+                f"{ours.rss_mb:.0f}",
+                size,
+                other_size,
+            ]
+        )
 
     def render(self) -> str:
-        head = ["scenario", "briefgen s", "vs our cold", "naive s", "÷naive", "chromium s",
-                "÷chromium", "peak RSS MB", "PDF KB", "naive / chromium PDF KB"]
+        head = [
+            "scenario",
+            "briefgen s",
+            "vs our cold",
+            "naive s",
+            "÷naive",
+            "chromium s",
+            "÷chromium",
+            "peak RSS MB",
+            "PDF KB",
+            "naive / chromium PDF KB",
+        ]
         rows = [head, ["---"] * len(head), *self.rows]
         return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
@@ -132,14 +173,16 @@ class Cold:
     naive_pdf: Path
 
 
-def cold_scenario(table: Table, work: Path, people: int, photos: int = 0,
-                  repeat: int = 1) -> Cold:
+def cold_scenario(table: Table, work: Path, people: int, photos: int = 0, repeat: int = 1) -> Cold:
     """Cold PDF of one meeting by the three pipelines (a fresh output folder each run)."""
     label = f"{people} people" + (f", {photos} photos of 3000 px" if photos else "")
     root = make_tree(work / f"data-{people}-{photos}", people, photos)
     out = work / f"out-{people}-{photos}"
-    ours = measure(briefgen(root, "--out", out, "--format", "pdf"), repeat,
-                   before=lambda: shutil.rmtree(out, ignore_errors=True))
+    ours = measure(
+        briefgen(root, "--out", out, "--format", "pdf"),
+        repeat,
+        before=lambda: shutil.rmtree(out, ignore_errors=True),
+    )
     measure_once(briefgen(root, "--out", out, "--format", "html"))  # for Chromium, untimed
     pdf = out / "m-0001" / "book.pdf"
     naive_pdf = work / f"naive-{people}-{photos}.pdf"
@@ -147,16 +190,19 @@ def cold_scenario(table: Table, work: Path, people: int, photos: int = 0,
     chrome_pdf = work / f"chromium-{people}-{photos}.pdf"
     chrome = None
     if CHROMIUM is not None:
-        chrome = measure(chromium_command(out / "m-0001" / "book.html", chrome_pdf,
-                                          work / "profile"), repeat)
-    table.add(f"cold PDF, {label}", ours, naive, chrome, kb(pdf),
-              f"{kb(naive_pdf)} / {kb(chrome_pdf)}")
+        chrome = measure(
+            chromium_command(out / "m-0001" / "book.html", chrome_pdf, work / "profile"), repeat
+        )
+    table.add(
+        f"cold PDF, {label}", ours, naive, chrome, kb(pdf), f"{kb(naive_pdf)} / {kb(chrome_pdf)}"
+    )
     return Cold(root, out, ours, naive, chrome, pdf, naive_pdf)
 
 
 def supports(flag: str) -> bool:
-    help_text = subprocess.run([PYTHON, "-m", "briefgen", "build", "--help"],
-                               capture_output=True, text=True).stdout
+    help_text = subprocess.run(
+        [PYTHON, "-m", "briefgen", "build", "--help"], capture_output=True, text=True
+    ).stdout
     return flag in help_text
 
 
@@ -176,8 +222,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="12,100,1000")
     parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per figure, the median shown (the 1000-person book: 1)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs per figure, the median shown (the 1000-person book: 1)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     repeat = args.repeat
@@ -185,9 +235,10 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as temp:
         work = Path(temp)
-        colds = {people: cold_scenario(table, work, people,
-                                       repeat=1 if people >= 1000 else repeat)
-                 for people in sizes}
+        colds = {
+            people: cold_scenario(table, work, people, repeat=1 if people >= 1000 else repeat)
+            for people in sizes
+        }
         photos = cold_scenario(table, work, 12, photos=12, repeat=repeat)
 
         example = work / "example" / "delegations"
@@ -196,41 +247,64 @@ def main() -> None:
         html = briefgen(example, "--out", html_out, "--format", "html")
         html_cold = measure(html, repeat, before=lambda: shutil.rmtree(html_out, True))
         table.add("HTML-only build, example meeting (12 people), cold", html_cold)
-        table.add("HTML-only rebuild, example, nothing changed", measure(html, repeat),
-                  cold=html_cold)
+        table.add(
+            "HTML-only rebuild, example, nothing changed", measure(html, repeat), cold=html_cold
+        )
         bio = next((example / "people").glob("*.yaml"))
-        table.add("HTML-only rebuild, example, one bio changed",
-                  measure(html, repeat, before=add_sentence(bio)), cold=html_cold)
+        table.add(
+            "HTML-only rebuild, example, one bio changed",
+            measure(html, repeat, before=add_sentence(bio)),
+            cold=html_cold,
+        )
 
         size = 100 if 100 in colds else sizes[0]
         cold = colds[size]
         build = briefgen(cold.root, "--out", cold.out, "--format", "pdf")
-        table.add(f"PDF rebuild, {size} people, nothing changed", measure(build, repeat),
-                  cold.naive, cold.chrome, cold=cold.ours)
-        table.add(f"PDF rebuild, {size} people, one bio changed",
-                  measure(build, repeat,
-                          before=add_sentence(cold.root / "people" / "person-0003.yaml")),
-                  cold.naive, cold.chrome, cold=cold.ours)
+        table.add(
+            f"PDF rebuild, {size} people, nothing changed",
+            measure(build, repeat),
+            cold.naive,
+            cold.chrome,
+            cold=cold.ours,
+        )
+        table.add(
+            f"PDF rebuild, {size} people, one bio changed",
+            measure(build, repeat, before=add_sentence(cold.root / "people" / "person-0003.yaml")),
+            cold.naive,
+            cold.chrome,
+            cold=cold.ours,
+        )
 
         batch = make_tree(work / "batch", 12, 0, meetings=args.batch)
         runs = {}
         for jobs in ("1", "2"):
             out = work / f"batch-{jobs}"
-            runs[jobs] = measure(briefgen(batch, "--out", out, "--jobs", jobs), repeat,
-                                 before=lambda out=out: shutil.rmtree(out, True))
-            table.add(f"batch of {args.batch} meetings × 12 people, all outputs, -j {jobs}",
-                      runs[jobs], cold=runs["1"] if jobs != "1" else None)
+            runs[jobs] = measure(
+                briefgen(batch, "--out", out, "--jobs", jobs),
+                repeat,
+                before=lambda out=out: shutil.rmtree(out, True),
+            )
+            table.add(
+                f"batch of {args.batch} meetings × 12 people, all outputs, -j {jobs}",
+                runs[jobs],
+                cold=runs["1"] if jobs != "1" else None,
+            )
 
         table.notes.append(
             f"Photos: our PDF is {photos.naive_pdf.stat().st_size / photos.pdf.stat().st_size:.1f}"
             "× smaller than the naive script's (twelve 3000 px photos)."
-            if photos.pdf.exists() and photos.naive_pdf.exists() else "Photos: a PDF is missing.")
-        per_person = ", ".join(f"{people}: {c.ours.seconds / people * 1000:.0f} ms"
-                               for people, c in colds.items())
+            if photos.pdf.exists() and photos.naive_pdf.exists()
+            else "Photos: a PDF is missing."
+        )
+        per_person = ", ".join(
+            f"{people}: {c.ours.seconds / people * 1000:.0f} ms" for people, c in colds.items()
+        )
         table.notes.append(f"Cold PDF time per person (linearity): {per_person}.")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.platform()}; load average before/after: "
-          f"{LOAD_BEFORE} / {os.getloadavg()[0]:.2f}; {time.perf_counter() - started:.0f} s")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}; load average before/after: "
+        f"{LOAD_BEFORE} / {os.getloadavg()[0]:.2f}; {time.perf_counter() - started:.0f} s"
+    )
     print(f"Each figure is the median of {repeat} runs (1000 people: 1 run).")
     if CHROMIUM is None:
         print("Chromium is not installed: its column is empty (apt-get install chromium).")

@@ -21,8 +21,32 @@ BIO = (
 )
 
 
-SYLLABLES = ("ka", "lo", "mi", "ten", "ru", "sa", "vo", "ba", "dre", "ni", "gor", "el",
-             "pa", "zu", "han", "ti", "mar", "os", "we", "lyn", "qui", "der", "fa", "jo")
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ten",
+    "ru",
+    "sa",
+    "vo",
+    "ba",
+    "dre",
+    "ni",
+    "gor",
+    "el",
+    "pa",
+    "zu",
+    "han",
+    "ti",
+    "mar",
+    "os",
+    "we",
+    "lyn",
+    "qui",
+    "der",
+    "fa",
+    "jo",
+)
 CYRILLIC = str.maketrans("abdefghijklmnopqrstuvwyz", "абдефгхийклмнопкрстуввыз")
 
 
