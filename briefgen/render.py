@@ -279,22 +279,6 @@ def embed_photo(path: Path, cache_dir: Path | None = None) -> str:
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def version_line(build: BuildInfo | None, language: str) -> str:
-    """E.g. ``Version 4dd8447 of 28 September 2017 · built 1 October 2017 · briefgen 0.1.0``."""
-    parts = [f"briefgen {__version__}"]
-    if build is not None:
-        parts.insert(0, f"built {format_day(build.built, language)}")
-        if build.commit:
-            version = f"Version {build.commit}"
-            if build.committed:
-                version += f" of {format_day(build.committed, language)}"
-            parts.insert(0, version + (" with uncommitted changes" if build.draft else ""))
-        elif build.draft:
-            parts.insert(0, "Uncommitted changes")
-        parts[0] = parts[0][:1].upper() + parts[0][1:]
-    return " · ".join(parts)
-
-
 def version_stamp(build: BuildInfo | None, language: str) -> str:
     """The short stamp in every page's footer: ``4dd8447, 28 September 2017`` or ``DRAFT``."""
     if build is None or (build.commit is None and not build.draft):
