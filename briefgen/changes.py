@@ -9,12 +9,11 @@ templates ask whether an item of the book carries a change bar.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .diff import Change, diff_meetings
-from .diffreport import SECTION_TITLES, describe, revision_text
+from .diffreport import SECTION_TITLES, by_context, describe, grouped, revision_text
 from .errors import BriefgenError
 from .limits import DEFAULT_LIMITS, Limits
 from .load import MeetingRecord
@@ -55,20 +54,22 @@ class ChangeSet:
         return (kind, *keys) in self.marks
 
     def page(self) -> dict[str, Any]:
-        """The "Changes since" page: marking changes first, then one group per section."""
-        marking = [c for c in self.changes if c.where.section == "marking"]
-        groups: dict[str, list[Change]] = {}
-        for change in self.changes:
-            if change.where.section != "marking":
-                groups.setdefault(change.where.section, []).append(change)
+        """The "Changes since" page, grouped as ``briefgen diff`` groups it, marking first."""
+        groups = grouped(self.changes)
         return {
             "label": self.label,
             "count": len(self.changes),
-            "marking": [_entry(c) for c in marking],
+            "marking": [_entry(c) for section, run in groups if section == "marking" for c in run],
             "groups": [
-                {"title": SECTION_TITLES[section], "runs": _runs(groups[section])}
-                for section in SECTION_TITLES
-                if section in groups
+                {
+                    "title": SECTION_TITLES[section],
+                    "runs": [
+                        {"context": context, "entries": [_entry(c) for c in entries]}
+                        for context, entries in by_context(run)
+                    ],
+                }
+                for section, run in groups
+                if section != "marking"
             ],
         }
 
@@ -76,15 +77,6 @@ class ChangeSet:
 def no_changes(kind: str, *keys: Any) -> bool:
     """The change predicate of a book built without ``--changes-since``."""
     return False
-
-
-def _runs(changes: Sequence[Change]) -> list[dict[str, Any]]:
-    runs: list[dict[str, Any]] = []
-    for change in changes:
-        if not runs or runs[-1]["context"] != change.context:
-            runs.append({"context": change.context, "entries": []})
-        runs[-1]["entries"].append(_entry(change))
-    return runs
 
 
 def _entry(change: Change) -> dict[str, Any]:

@@ -104,14 +104,14 @@ def _mark(change: Change) -> str:
     return {"added": "+", "removed": "-"}.get(change.action, "~")
 
 
-def _grouped(changes: Sequence[Change]) -> list[tuple[Section, list[Change]]]:
+def grouped(changes: Sequence[Change]) -> list[tuple[Section, list[Change]]]:
     groups: dict[Section, list[Change]] = {}
     for change in changes:
         groups.setdefault(change.where.section, []).append(change)
     return [(s, groups[s]) for s in SECTION_TITLES if s in groups]
 
 
-def _by_context(changes: Sequence[Change]) -> list[tuple[str | None, list[Change]]]:
+def by_context(changes: Sequence[Change]) -> list[tuple[str | None, list[Change]]]:
     """Consecutive changes with the same context (topic, delegation, person) under one heading."""
     runs: list[tuple[str | None, list[Change]]] = []
     for change in changes:
@@ -137,7 +137,7 @@ def format_text(results: Sequence[MeetingChanges], old: Revision, new: Revision)
         if result.note:
             lines += ["", result.note]
             continue
-        for section, changes in _grouped(result.changes):
+        for section, changes in grouped(result.changes):
             lines.append("")
             if section == "marking":
                 for change in changes:
@@ -147,7 +147,7 @@ def format_text(results: Sequence[MeetingChanges], old: Revision, new: Revision)
                     )
                 continue
             lines.append(SECTION_TITLES[section])
-            for context, run in _by_context(changes):
+            for context, run in by_context(changes):
                 indent = "  "
                 if context is not None:
                     lines.append(f"  {context}")
@@ -169,7 +169,7 @@ def format_markdown(results: Sequence[MeetingChanges], old: Revision, new: Revis
         if result.note:
             lines += ["", escape_markdown(result.note)]
             continue
-        for section, changes in _grouped(result.changes):
+        for section, changes in grouped(result.changes):
             lines.append("")
             if section == "marking":
                 for change in changes:
@@ -179,7 +179,7 @@ def format_markdown(results: Sequence[MeetingChanges], old: Revision, new: Revis
                     )
                 continue
             lines += [f"### {SECTION_TITLES[section]}", ""]
-            for context, run in _by_context(changes):
+            for context, run in by_context(changes):
                 indent = ""
                 if context is not None:
                     lines.append(f"- {escape_markdown(context)}")
