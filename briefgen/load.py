@@ -410,35 +410,73 @@ def _check_photo(
     return None
 
 
-def _locate_photo(folder: Path, photo: str, limits: Limits) -> Path | tuple[str, str, str]:
-    if Path(photo).is_absolute() or "\\" in photo or ":" in photo or "\0" in photo:
+@dataclass(frozen=True)
+class _Place:
+    """Where a file named in the data must be, with the codes and words of its problems."""
+
+    folder: str  # "the people/ folder"
+    path_code: str  # the path is absolute, leaves the folder, loops or is unusable
+    file_code: str  # the path names nothing, or not a regular file
+    outside_hint: str
+    target: str  # "an image file"
+    usable_hint: str
+
+
+_PHOTO = _Place(
+    "the people/ folder",
+    "BG307",
+    "BG308",
+    "keep photos under people/, e.g. people/photos/",
+    "an image file",
+    "use a short relative path to an image file under people/",
+)
+_ATTACHMENT = _Place(
+    "the meeting folder",
+    "BG314",
+    "BG315",
+    "copy the file into the meeting folder",
+    "a file",
+    "use a short relative path to a file",
+)
+
+
+def _resolve_inside(folder: Path, relative: str, place: _Place) -> Path | tuple[str, str, str]:
+    """The regular file ``relative`` names inside ``folder`` (after links), or why not."""
+    if Path(relative).is_absolute() or "\\" in relative or ":" in relative or "\0" in relative:
         return (
-            "BG307",
+            place.path_code,
             "is not a relative path",
-            "give it relative to the people/ folder, with '/' between folders",
+            f"give it relative to {place.folder}, with '/' between folders",
         )
     try:
         base = folder.resolve()
-        target = (folder / photo).resolve()
+        target = (folder / relative).resolve()
         if not target.is_relative_to(base):
             return (
-                "BG307",
-                "is outside the people/ folder (after following links)",
-                "keep photos under people/, e.g. people/photos/",
+                place.path_code,
+                f"is outside {place.folder} (after following links)",
+                place.outside_hint,
             )
         if not target.exists():
-            return ("BG308", "does not exist", "check the path, relative to the people/ folder")
+            return (
+                place.file_code,
+                "does not exist",
+                f"check the path, relative to {place.folder}",
+            )
         if not target.is_file():
-            return ("BG308", "is not a regular file", "point it at an image file")
+            return (place.file_code, "is not a regular file", f"point it at {place.target}")
     except RuntimeError:
-        return ("BG307", "is a loop of symbolic links", "point it at an image file")
+        return (place.path_code, "is a loop of symbolic links", f"point it at {place.target}")
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "invalid path"
-        return (
-            "BG307",
-            f"cannot be used ({reason})",
-            "use a short relative path to an image file under people/",
-        )
+        return (place.path_code, f"cannot be used ({reason})", place.usable_hint)
+    return target
+
+
+def _locate_photo(folder: Path, photo: str, limits: Limits) -> Path | tuple[str, str, str]:
+    target = _resolve_inside(folder, photo, _PHOTO)
+    if not isinstance(target, Path):
+        return target
     problem = _check_image(target, limits)
     return target if problem is None else problem
 
@@ -626,31 +664,17 @@ def _check_attachments(
 
 
 def _locate_attachment(folder: Path, file: str, limits: Limits) -> Path | tuple[str, str, str]:
-    if Path(file).is_absolute() or "\\" in file or ":" in file or "\0" in file:
+    target = _resolve_inside(folder, file, _ATTACHMENT)
+    if not isinstance(target, Path):
+        return target
+    try:
+        size = target.stat().st_size
+    except OSError as exc:
         return (
             "BG314",
-            "is not a relative path",
-            "give it relative to the meeting folder, with '/' between folders",
+            f"cannot be used ({exc.strerror or 'invalid path'})",
+            _ATTACHMENT.usable_hint,
         )
-    try:
-        base = folder.resolve()
-        target = (folder / file).resolve()
-        if not target.is_relative_to(base):
-            return (
-                "BG314",
-                "is outside the meeting folder (after following links)",
-                "copy the file into the meeting folder",
-            )
-        if not target.exists():
-            return ("BG315", "does not exist", "check the path, relative to the meeting folder")
-        if not target.is_file():
-            return ("BG315", "is not a regular file", "point it at a file")
-        size = target.stat().st_size
-    except RuntimeError:
-        return ("BG314", "is a loop of symbolic links", "point it at a file")
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "invalid path"
-        return ("BG314", f"cannot be used ({reason})", "use a short relative path to a file")
     if size > limits.attachment_bytes:
         return (
             "BG316",
