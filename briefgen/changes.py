@@ -9,6 +9,7 @@ templates ask whether an item of the book carries a change bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from .diffreport import SECTION_TITLES, by_context, describe, grouped, revision_
 from .errors import BriefgenError
 from .limits import DEFAULT_LIMITS, Limits
 from .load import MeetingRecord
+from .sandbox import vetted
 
 
 def book_mark(change: Change) -> tuple[Any, ...] | None:
@@ -49,6 +51,14 @@ class ChangeSet:
                 marks.add(mark)
         object.__setattr__(self, "marks", frozenset(marks))
 
+    def checker(self) -> Callable[..., bool]:
+        """:meth:`is_changed` as a plain function, for templates (which see no objects)."""
+
+        def changed(kind: str, *keys: Any) -> bool:
+            return self.is_changed(kind, *keys)
+
+        return changed
+
     def is_changed(self, kind: str, *keys: Any) -> bool:
         """True when the item of the book named by ``kind`` and ``keys`` changed."""
         return (kind, *keys) in self.marks
@@ -74,6 +84,7 @@ class ChangeSet:
         }
 
 
+@vetted
 def no_changes(kind: str, *keys: Any) -> bool:
     """The change predicate of a book built without ``--changes-since``."""
     return False

@@ -18,6 +18,7 @@ from .errors import RenderError
 from .i18n import format_long_date
 from .load import MeetingRecord
 from .protocol import native_form, short_form
+from .sandbox import render_plain
 from .seating import SeatingPlan, plan_seating
 from .seating_svg import draw_seating
 from .textfit import fit_size, text_width, wrap_text
@@ -88,7 +89,7 @@ def render_place_cards(record: MeetingRecord, env: jinja2.Environment) -> str:
     try:
         context = _base_context(record, env, "place-cards.css")
         context["cards"] = card_views(plan, record.meeting.seating.native_on_cards)
-        return env.get_template(CARDS_TEMPLATE).render(context)
+        return render_plain(env.get_template(CARDS_TEMPLATE), context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
 
@@ -145,7 +146,7 @@ def render_pocket(record: MeetingRecord, env: jinja2.Environment) -> str:
     try:
         context = _base_context(record, env, "pocket.css")
         context.update(sides=sides, size=f"{pocket_size(sides):.2f}")
-        return env.get_template(POCKET_TEMPLATE).render(context)
+        return render_plain(env.get_template(POCKET_TEMPLATE), context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.sandbox
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -41,6 +40,7 @@ from .i18n import (
 from .load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from .model import Meeting
 from .protocol import age_on, display_name, monogram, printed_form
+from .sandbox import Hidden, PlainSandbox, render_plain, vetted
 from .scripts import cjk_language, direction
 from .themes import THEMES, Paper, TemplateSet, TemplateSetLoader, builtin_templates
 
@@ -103,7 +103,7 @@ def make_environment(
     ``_()`` and ``ngettext()``; the translations come with each render.
     """
     templates = TemplateSet(template_dir, theme)
-    env = jinja2.sandbox.SandboxedEnvironment(
+    env = PlainSandbox(
         loader=TemplateSetLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -117,22 +117,24 @@ def make_environment(
     env.filters["clock"] = format_clock
     env.filters["dir"] = dir_attribute
     env.filters["page_parts"] = page_parts
-    env.globals["stylesheet"] = lambda name: stylesheet(templates, name)
+    env.globals["stylesheet"] = vetted(lambda name: stylesheet(templates, name))
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True
     )
     return env
 
 
+@vetted
 @jinja2.pass_context
 def _gettext(context: jinja2.runtime.Context, message: str) -> Markup:
     """A label in the book's language, as text: a catalogue can never add markup."""
-    return escape(context.resolve("translations").gettext(message))
+    return escape(context.resolve("translations").value.gettext(message))
 
 
+@vetted
 @jinja2.pass_context
 def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int) -> Markup:
-    return escape(context.resolve("translations").ngettext(singular, plural, count))
+    return escape(context.resolve("translations").value.ngettext(singular, plural, count))
 
 
 def template_set(env: jinja2.Environment) -> TemplateSet:
@@ -343,7 +345,7 @@ def build_context(
         "meeting": meeting,
         "language": language,
         "book_dir": "rtl" if is_rtl(language) else "ltr",
-        "translations": translations,
+        "translations": Hidden(translations),
         "title": meeting.title,
         "short_title": running_title(meeting.short_title or meeting.title),
         "date_text": when,
@@ -490,9 +492,9 @@ def render_book(
             photo_cache=photo_cache,
         )
         context["changes"] = changes.page() if changes else None
-        context["changed"] = changes.is_changed if changes else no_changes
+        context["changed"] = vetted(changes.checker()) if changes else no_changes
         context["version_stamp"] = version_stamp(build, record.meeting.language)
         context["draft"] = bool(build and build.draft)
-        return template.render(context)
+        return render_plain(template, context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
