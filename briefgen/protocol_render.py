@@ -11,7 +11,6 @@ import base64
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from . import __version__
 from .errors import RenderError
@@ -68,9 +67,7 @@ def card_views(plan: SeatingPlan, native: bool) -> list[dict[str, Any]]:
     return cards
 
 
-def _base_context(record: MeetingRecord, env: jinja2.Environment, css: str) -> dict[str, Any]:
-    assert env.loader is not None
-    stylesheet, _, _ = env.loader.get_source(env, css)
+def _base_context(record: MeetingRecord) -> dict[str, Any]:
     meeting = record.meeting
     return {
         "language": meeting.language,
@@ -78,7 +75,6 @@ def _base_context(record: MeetingRecord, env: jinja2.Environment, css: str) -> d
         "date_text": format_long_date(meeting.date, meeting.language),
         "marking": meeting.marking.upper(),
         "caveats": [c.upper() for c in meeting.caveats],
-        "stylesheet": Markup(stylesheet),
         "generator": f"briefgen {__version__}",
     }
 
@@ -87,7 +83,7 @@ def render_place_cards(record: MeetingRecord, env: jinja2.Environment) -> str:
     """HTML for the place cards of every seated member (one A4 landscape page each)."""
     plan = plan_seating(record)
     try:
-        context = _base_context(record, env, "place-cards.css")
+        context = _base_context(record)
         context["cards"] = card_views(plan, record.meeting.seating.native_on_cards)
         return render_plain(env.get_template(CARDS_TEMPLATE), context)
     except jinja2.TemplateError as exc:
@@ -144,7 +140,7 @@ def render_pocket(record: MeetingRecord, env: jinja2.Environment) -> str:
     """HTML for the one-page pocket list (A6 landscape)."""
     sides = pocket_rows(plan_seating(record))
     try:
-        context = _base_context(record, env, "pocket.css")
+        context = _base_context(record)
         context.update(sides=sides, size=f"{pocket_size(sides):.2f}")
         return render_plain(env.get_template(POCKET_TEMPLATE), context)
     except jinja2.TemplateError as exc:
