@@ -486,13 +486,14 @@ def render_protocol_material(
     fmt = options.format
     outputs: list[tuple[Path, bytes]] = []
     if fmt in ("seating", "all"):
-        outputs.append((folder / "seating.svg", render_seating_svg(record).encode("utf-8")))
+        svg = render_seating_svg(record, env)
+        outputs.append((folder / "seating.svg", svg.encode("utf-8")))
     for kind, name, render in (
         ("cards", "place-cards.pdf", render_place_cards),
         ("pocket", "pocket.pdf", render_pocket),
     ):
         if fmt in (kind, "all"):
-            outputs.append((folder / name, pdf(render(record, env))))
+            outputs.append((folder / name, pdf(render(record, env, options.render.paper))))
     return outputs
 
 

@@ -17,10 +17,11 @@ from .errors import RenderError
 from .i18n import format_long_date
 from .load import MeetingRecord
 from .protocol import native_form, short_form
-from .sandbox import render_plain
+from .sandbox import Hidden, render_plain
 from .seating import SeatingPlan, plan_seating
-from .seating_svg import draw_seating
+from .seating_svg import layout_plan, render_svg
 from .textfit import fit_size, text_width, wrap_text
+from .themes import THEMES, Paper
 
 CARDS_TEMPLATE = "place-cards.html.j2"
 POCKET_TEMPLATE = "pocket.html.j2"
@@ -30,7 +31,7 @@ CARD_TEXT_WIDTH = (297 - 2 * 20) / PT  # points across one face, inside its padd
 CARD_NAME_LARGEST = 66.0
 CARD_NAME_SMALLEST = 30.0
 
-POCKET_WIDTH = 148 - 2 * 6  # mm inside the page margins
+POCKET_WIDTH = 139.7 - 2 * 6  # mm inside the margins of the narrower card (quarter letter)
 POCKET_HEIGHT = 105 - 2 * 7 - 3  # mm, less a safety allowance
 POCKET_LARGEST = 9.0
 POCKET_SMALLEST = 3.5
@@ -38,23 +39,28 @@ POCKET_GAP = 4.0
 POCKET_LEADING = 1.25
 
 
-def card_name(name: str) -> tuple[float, list[str]]:
+def card_name(name: str, width: float = CARD_TEXT_WIDTH) -> tuple[float, list[str]]:
     """Type size (pt) and lines for a name on a place card: shrink first, then wrap."""
-    size = fit_size(name, CARD_TEXT_WIDTH, CARD_NAME_LARGEST, CARD_NAME_SMALLEST, bold=True)
-    if text_width(name, size, bold=True) <= CARD_TEXT_WIDTH:
+    size = fit_size(name, width, CARD_NAME_LARGEST, CARD_NAME_SMALLEST, bold=True)
+    if text_width(name, size, bold=True) <= width:
         return round(size, 1), [name]
-    lines = wrap_text(name, CARD_TEXT_WIDTH, CARD_NAME_SMALLEST, bold=True)
+    lines = wrap_text(name, width, CARD_NAME_SMALLEST, bold=True)
     return CARD_NAME_SMALLEST, lines
 
 
-def card_views(plan: SeatingPlan, native: bool) -> list[dict[str, Any]]:
+#: Sheet (width, height) in mm of a place card, landscape, by paper.
+CARD_SHEETS = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
+
+
+def card_views(plan: SeatingPlan, native: bool, paper: str = "a4") -> list[dict[str, Any]]:
     """One card per seated member: sides host first, each in order of precedence."""
     cards = []
     for side in plan.sides:
         delegation = side.delegation.delegation
         for seat in side.seats:
             person = seat.attendee.record.person
-            size, lines = card_name(short_form(person, seat.attendee.role))
+            width = (CARD_SHEETS[paper][0] - 2 * 20) / PT
+            size, lines = card_name(short_form(person, seat.attendee.role), width)
             cards.append(
                 {
                     "person": seat.attendee.record.id,
@@ -67,9 +73,27 @@ def card_views(plan: SeatingPlan, native: bool) -> list[dict[str, Any]]:
     return cards
 
 
-def _base_context(record: MeetingRecord) -> dict[str, Any]:
+#: Page sizes of the protocol material by paper: (place card sheet, pocket card).
+#: A pocket card is a quarter of the sheet: A6 from A4, a quarter of US Letter.
+PROTOCOL_PAGES: dict[str, tuple[str, str]] = {
+    "a4": ("A4 landscape", "148mm 105mm"),
+    "letter": ("letter landscape", "5.5in 4.25in"),
+}
+
+
+def _paper(env: jinja2.Environment, paper: Paper | None) -> str:
+    from .render import template_set
+
+    chosen = paper or THEMES[template_set(env).theme].paper
+    if chosen not in PROTOCOL_PAGES:
+        raise RenderError(f"unknown paper size '{chosen}': use one of a4, letter")
+    return chosen
+
+
+def _base_context(record: MeetingRecord, env: jinja2.Environment) -> dict[str, Any]:
     meeting = record.meeting
     return {
+        "translations": Hidden(_translations(record, env)),
         "language": meeting.language,
         "title": meeting.short_title or meeting.title,
         "date_text": format_long_date(meeting.date, meeting.language),
@@ -79,12 +103,22 @@ def _base_context(record: MeetingRecord) -> dict[str, Any]:
     }
 
 
-def render_place_cards(record: MeetingRecord, env: jinja2.Environment) -> str:
-    """HTML for the place cards of every seated member (one A4 landscape page each)."""
+def render_place_cards(
+    record: MeetingRecord, env: jinja2.Environment, paper: Paper | None = None
+) -> str:
+    """HTML for the place cards of every seated member (one landscape sheet each)."""
     plan = plan_seating(record)
+    chosen = _paper(env, paper)
     try:
-        context = _base_context(record)
-        context["cards"] = card_views(plan, record.meeting.seating.native_on_cards)
+        context = _base_context(record, env)
+        context["cards"] = card_views(plan, record.meeting.seating.native_on_cards, chosen)
+        context["page_size"] = PROTOCOL_PAGES[chosen][0]
+        width, height = CARD_SHEETS[chosen]
+        context["sheet"] = {
+            "width": f"{width}mm",
+            "height": f"{height}mm",
+            "face": f"{height / 2}mm",
+        }
         return render_plain(env.get_template(CARDS_TEMPLATE), context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
@@ -136,42 +170,62 @@ def pocket_size(sides: list[dict[str, Any]]) -> float:
     return size
 
 
-def render_pocket(record: MeetingRecord, env: jinja2.Environment) -> str:
-    """HTML for the one-page pocket list (A6 landscape)."""
+def render_pocket(
+    record: MeetingRecord, env: jinja2.Environment, paper: Paper | None = None
+) -> str:
+    """HTML for the one-page pocket list (a quarter of the sheet, landscape)."""
     sides = pocket_rows(plan_seating(record))
+    chosen = _paper(env, paper)
     try:
-        context = _base_context(record)
-        context.update(sides=sides, size=f"{pocket_size(sides):.2f}")
+        context = _base_context(record, env)
+        context.update(
+            sides=sides, size=f"{pocket_size(sides):.2f}", page_size=PROTOCOL_PAGES[chosen][1]
+        )
         return render_plain(env.get_template(POCKET_TEMPLATE), context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
 
 
-def render_seating_svg(record: MeetingRecord) -> str:
-    """The seating plan of the meeting as an SVG document."""
-    return draw_seating(plan_seating(record), record.meeting.title)
+def _translations(record: MeetingRecord, env: jinja2.Environment) -> Any:
+    from .i18n import CatalogueError, translations_for
+    from .render import template_set
+
+    try:
+        return translations_for(template_set(env), record.meeting.language)
+    except CatalogueError as exc:
+        raise RenderError(str(exc)) from exc
 
 
-def seating_section(record: MeetingRecord) -> dict[str, Any]:
-    """What the book's seating section shows: the plan as a data: URI and who is not seated."""
+def render_seating_svg(record: MeetingRecord, env: jinja2.Environment) -> str:
+    """The seating plan of the meeting as an SVG document (template ``seating.svg.j2``)."""
     plan = plan_seating(record)
-    svg = draw_seating(plan, record.meeting.title)
+    try:
+        return render_svg(layout_plan(plan, record.meeting.title), env, _translations(record, env))
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template error: {exc}") from exc
+
+
+def seating_section(record: MeetingRecord, env: jinja2.Environment) -> dict[str, Any]:
+    """What the book's seating section shows: the plan as a data: URI and who is not seated.
+
+    Plain data only: the template writes the sentences around it.
+    """
+    plan = plan_seating(record)
+    svg = render_seating_svg(record, env)
     away = [
-        f"{short_form(a.record.person, a.role)} ({a.role})"
-        if a.role
-        else short_form(a.record.person)
+        {"name": short_form(a.record.person, a.role), "role": a.role or ""}
         for side in plan.sides
         for a in side.others
     ]
-    names = ", ".join(
+    seats = [
         f"{seat.precedence}. {short_form(seat.attendee.record.person, seat.attendee.role)}"
         for side in plan.sides[:2]
         for seat in side.seats
-    )
+    ]
     return {
         "svg": "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode(),
-        "alt": f"Seating plan. {names}",
+        "seats": seats,
         "not_seated": away,
-        "entrance": "guests" if plan.guests_face_entrance else "host",
+        "guests_face_entrance": plan.guests_face_entrance,
         "undrawn": [s.delegation.delegation.name for s in plan.sides[2:]],
     }

@@ -87,10 +87,6 @@ class Copy:
     total: int
     recipient: str
 
-    def line(self) -> str:
-        """The copy line of the page furniture, e.g. ``Copy 2 of 5 — Ms Anna Alpha``."""
-        return f"Copy {self.number} of {self.total} — {self.recipient}"
-
 
 @lru_cache(maxsize=8)
 def make_environment(
@@ -114,6 +110,7 @@ def make_environment(
     )
     env.filters["markdown"] = render_markdown
     env.filters["markdown_inline"] = render_markdown_inline
+    env.filters["markdown_diff"] = render_markdown_diff
     env.filters["clock"] = format_clock
     env.filters["dir"] = dir_attribute
     env.filters["page_parts"] = page_parts
@@ -192,6 +189,35 @@ def render_markdown(text: str) -> Markup:
 def render_markdown_inline(text: str) -> Markup:
     """One line of Markdown (a list item) → inline HTML."""
     return Markup(_markdown().renderInline(text))
+
+
+#: Private-use characters that mark deleted and inserted words while Markdown is rendered.
+_DIFF_MARKS = {"delete": ("\ue000", "\ue001"), "insert": ("\ue002", "\ue003")}
+_DIFF_TAGS = {"\ue000": "<del>", "\ue001": "</del>", "\ue002": "<ins>", "\ue003": "</ins>"}
+_MARK_CHARS = re.compile("[\ue000-\ue003]")
+_MD_EMPHASIS = re.compile(r"[*_~`]")
+_MD_PUNCTUATION = re.compile(r"[\\\[\]()<>#!|+-]")
+
+
+def render_markdown_diff(words: list[dict[str, str]]) -> Markup:
+    """A word-level edit of a Markdown line as inline HTML, deleted and inserted words marked.
+
+    The new text's words are rendered as the one line of Markdown they form,
+    so emphasis and links print as in the book rather than as ``*`` and
+    ``~~``; deleted words lose their Markdown punctuation (they would pair
+    with the new text's) and are escaped.  The marks become ``<del>`` and
+    ``<ins>`` afterwards (the HTML parser mends a mark that crosses an
+    emphasis).  Mark characters in the text are dropped.
+    """
+    parts = []
+    for word in words:
+        text = _MARK_CHARS.sub("", word["text"])
+        if word["op"] == "delete":
+            text = _MD_PUNCTUATION.sub(lambda m: "\\" + m.group(0), _MD_EMPHASIS.sub("", text))
+        start, end = _DIFF_MARKS.get(word["op"], ("", ""))
+        parts.append(f"{start}{text}{end}")
+    html = _markdown().renderInline(" ".join(parts))
+    return Markup(_MARK_CHARS.sub(lambda m: _DIFF_TAGS[m.group(0)], html))
 
 
 def format_clock(value: time | None) -> str:
@@ -281,14 +307,17 @@ def embed_photo(path: Path, cache_dir: Path | None = None) -> str:
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def version_stamp(build: BuildInfo | None, language: str) -> str:
-    """The short stamp in every page's footer: ``4dd8447, 28 September 2017`` or ``DRAFT``."""
+def version_stamp(build: BuildInfo | None, language: str) -> dict[str, Any]:
+    """What the short stamp in every page's footer says, as values; the template words it.
+
+    ``{"draft": False, "commit": "4dd8447", "date": "28 September 2017"}``
+    prints as ``4dd8447, 28 September 2017``; a draft as ``DRAFT`` (with its
+    commit, ``DRAFT · 4dd8447 + uncommitted changes``); no build, nothing.
+    """
     if build is None or (build.commit is None and not build.draft):
-        return ""
-    if build.draft:
-        return f"DRAFT · {build.commit} + uncommitted changes" if build.commit else "DRAFT"
-    day = format_day(build.committed, language) if build.committed else ""
-    return f"{build.commit}, {day}" if day else str(build.commit)
+        return {"draft": False, "commit": "", "date": ""}
+    day = format_day(build.committed, language) if build.committed and not build.draft else ""
+    return {"draft": build.draft, "commit": build.commit or "", "date": day}
 
 
 def build_context(
@@ -311,7 +340,7 @@ def build_context(
     from .protocol_render import seating_section
 
     meeting = select(record.meeting, None, record.meeting.marking)
-    seating = seating_section(record)
+    seating = seating_section(record, make_environment(templates.user, templates.theme))
     language = meeting.language
     paper = options.paper or THEMES[templates.theme].paper
     if paper not in PAPER_SIZES:
@@ -367,7 +396,9 @@ def build_context(
         "committed": format_day(build.committed, language) if build and build.committed else "",
         "version": __version__,
         "edition_label": edition_label,
-        "copy_line": copy.line() if copy else "",
+        "copy": {"number": copy.number, "total": copy.total, "recipient": copy.recipient}
+        if copy
+        else None,
         "watermark": copy.recipient if copy else "",
         "generator": f"briefgen {__version__}",
     }
