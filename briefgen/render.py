@@ -107,6 +107,7 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        finalize=typographic,
     )
     env.filters["markdown"] = render_markdown
     env.filters["markdown_inline"] = render_markdown_inline
@@ -179,6 +180,30 @@ def _markdown() -> MarkdownIt:
         .enable(["replacements", "smartquotes"])
         .disable("image")
     )
+
+
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_DOUBLE_QUOTED = re.compile(r'(^|[\s(\[])"([^"\n]+)"(?=$|[\s.,;:!?)\]])')
+_SINGLE_QUOTED = re.compile(r"(^|[\s(\[])'([^'\n]+)'(?=$|[\s.,;:!?)\]])")
+
+
+def typographic(value: Any) -> Any:
+    """Plain text with typewriter quotes and apostrophes made typographic: "a" → “a”, it's → it’s.
+
+    The environment's ``finalize``: every value a template prints passes here,
+    so data outside Markdown (titles, places, roles) gets the same quotes as
+    Markdown text (markdown-it's typographer).  Markup (labels, rendered
+    Markdown, stylesheets) is left alone.
+    """
+    if (
+        not isinstance(value, str)
+        or isinstance(value, Markup)
+        or not ("'" in value or '"' in value)
+    ):
+        return value
+    text = _APOSTROPHE.sub("’", value)
+    text = _DOUBLE_QUOTED.sub(lambda m: f"{m.group(1)}“{m.group(2)}”", text)
+    return _SINGLE_QUOTED.sub(lambda m: f"{m.group(1)}‘{m.group(2)}’", text)
 
 
 def render_markdown(text: str) -> Markup:
@@ -456,6 +481,7 @@ def _member_view(attendee: Attendee, options: RenderOptions) -> dict[str, Any]:
         "role": attendee.role or "",
         "native": person.name.native or "",
         "rank": attendee.rank,
+        "support": attendee.member.support,
     }
 
 

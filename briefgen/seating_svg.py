@@ -26,6 +26,7 @@ from itertools import pairwise
 from typing import Any, Literal
 
 import jinja2
+from markupsafe import Markup
 
 from .protocol import short_form
 from .sandbox import Hidden, render_plain
@@ -387,7 +388,7 @@ def drawing_view(drawing: Drawing) -> dict[str, Any]:
 _VAR = re.compile(r"var\(\s*--([\w-]+)\s*\)")
 
 
-def theme_variables(env: jinja2.Environment) -> dict[str, str]:
+def theme_variables(env: jinja2.Environment) -> dict[str, Markup]:
     """The custom properties of ``:root`` in theme.css then look.css, with var() resolved.
 
     WeasyPrint's SVG renderer (like some viewers) does not resolve CSS
@@ -415,7 +416,11 @@ def theme_variables(env: jinja2.Environment) -> dict[str, str]:
             raise jinja2.TemplateError(f"theme.css: variables nest too deep in '{value}'")
         return _VAR.sub(lambda m: resolve(found.get(m.group(1), ""), depth + 1), value)
 
-    return {key.replace("-", "_"): " ".join(resolve(v).split()) for key, v in found.items()}
+    # Markup: the values are the template folder's CSS, printed as they are (quotes included).
+    return {
+        key.replace("-", "_"): Markup(" ".join(resolve(v).split()).replace("<", ""))
+        for key, v in found.items()
+    }
 
 
 def render_svg(drawing: Drawing, env: jinja2.Environment, translations: Any) -> str:
