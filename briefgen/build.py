@@ -3,7 +3,7 @@
 Input is validated for every meeting before anything is written.  A meeting's
 files are written together once all of them rendered, so a failed render
 leaves that meeting's earlier outputs intact; other meetings are still
-built.  Outputs whose inputs did not change are skipped (briefgen.cache), and
+built.  Outputs whose inputs did not change are skipped (briefgen.outputs.cache), and
 meetings can render in parallel processes (``BuildOptions.jobs``).
 """
 
@@ -21,20 +21,20 @@ from typing import TYPE_CHECKING, Literal
 
 import jinja2
 
-from .cache import BuildCache, inputs_key, output_key, pdf_key
-from .editions import book_marking, edition_named, select
-from .errors import BriefgenError, BuildFailed, RenderError, UncommittedInputs
-from .gitinfo import VersionInfo, source_date, version_info
-from .limits import DEFAULT_LIMITS, Limits
-from .load import AttachmentFile, MeetingRecord, Project
-from .model import Edition, ProjectConfig
-from .output import write_atomic
-from .recipients import IssuedCopy, Recipient, copy_file_name, register_csv
-from .render import BuildInfo, Copy, RenderOptions, make_environment, render_book
-from .themes import builtin_templates
+from briefgen.errors import BriefgenError, BuildFailed, RenderError, UncommittedInputs
+from briefgen.limits import DEFAULT_LIMITS, Limits
+from briefgen.outputs.atomic import write_atomic
+from briefgen.outputs.cache import BuildCache, inputs_key, output_key, pdf_key
+from briefgen.project.load import AttachmentFile, MeetingRecord, Project
+from briefgen.project.recipients import IssuedCopy, Recipient, copy_file_name, register_csv
+from briefgen.project.themes import builtin_templates
+from briefgen.protocol.editions import book_marking, edition_named, select
+from briefgen.render.book import BuildInfo, Copy, RenderOptions, make_environment, render_book
+from briefgen.schema.models import Edition, ProjectConfig
+from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
 
 if TYPE_CHECKING:
-    from .pdf import PdfAttachment, PdfVariant
+    from briefgen.outputs.pdf import PdfAttachment, PdfVariant
 
 #: "all" is the book (HTML and PDF) with its protocol material; "ics" is asked for alone.
 Format = Literal["html", "pdf", "seating", "cards", "pocket", "ics", "all"]
@@ -69,7 +69,7 @@ class BuildOptions:
     force: bool = False
     #: Meetings rendered at the same time, each in its own process; 1: in this process.
     jobs: int = 1
-    #: Keep OUT/.briefgen-cache/ (see briefgen.cache) and skip outputs it knows are current.
+    #: Keep OUT/.briefgen-cache/ (see briefgen.outputs.cache) and skip outputs it knows are current.
     cache: bool = True
 
     @property
@@ -164,7 +164,7 @@ def edition_record(
 
 def read_attachments(record: MeetingRecord, limits: Limits = DEFAULT_LIMITS) -> list[PdfAttachment]:
     """The attachments' bytes, checked again to be regular files inside the meeting folder."""
-    from .pdf import PdfAttachment
+    from briefgen.outputs.pdf import PdfAttachment
 
     found = []
     base = record.folder.resolve()
@@ -327,7 +327,7 @@ def run_jobs(jobs: Sequence[MeetingJob], processes: int) -> Iterator[MeetingResu
         return
     if any(name.endswith(".pdf") for job in jobs for name in job.keys):
         # Import WeasyPrint (a second or so) once here: forked workers inherit it.
-        from . import pdf  # noqa: F401
+        from briefgen.outputs import pdf  # noqa: F401
     with ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool:
         futures = {pool.submit(render_meeting, job): job for job in jobs}
         for future in as_completed(futures):
@@ -424,7 +424,7 @@ def render_outputs(
         allowed.append(options.template_dir)
 
     def lay_out(html: str, book: bool) -> bytes:
-        from .pdf import render_pdf
+        from briefgen.outputs.pdf import render_pdf
 
         return render_pdf(
             html,
@@ -445,7 +445,7 @@ def render_outputs(
         return pdf_memo.pdf(html, lambda h: lay_out(h, book))
 
     if options.format == "ics":
-        from .ics import programme_ics
+        from briefgen.render.ics import programme_ics
 
         return [(folder / "programme.ics", programme_ics(record.id, view.meeting, build.built))]
     if options.recipients is not None:
@@ -454,7 +454,7 @@ def render_outputs(
     if options.format in ("html", "pdf", "all"):
         changes = None
         if options.changes_since is not None:
-            from .changes import changes_since
+            from briefgen.vcs.changes import changes_since
 
             changes = changes_since(record, options.changes_since, options.limits)
         html = render_book(
@@ -481,7 +481,7 @@ def render_protocol_material(
     pdf: Callable[..., bytes],
 ) -> list[tuple[Path, bytes]]:
     """The seating plan SVG, place cards and pocket list that the format asks for, in memory."""
-    from .protocol_render import render_place_cards, render_pocket, render_seating_svg
+    from briefgen.render.material import render_place_cards, render_pocket, render_seating_svg
 
     fmt = options.format
     outputs: list[tuple[Path, bytes]] = []

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .codes import CODES, Severity
+from briefgen.codes import CODES, Severity
 
 
 @dataclass(frozen=True, order=True)

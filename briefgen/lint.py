@@ -15,14 +15,14 @@ from itertools import combinations, pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .editions import DEFAULT_SCHEMES
-from .errors import Problem
-from .i18n import CatalogueError, language_name, missing_labels
-from .load import TEMPLATES_DIR, MeetingRecord, PersonRecord, Project
-from .model import Entry
-from .protocol import display_name
-from .scripts import font_package, script_name, uncovered
-from .yamlread import DataPath, YamlDocument
+from briefgen.errors import Problem
+from briefgen.project.load import TEMPLATES_DIR, MeetingRecord, PersonRecord, Project
+from briefgen.protocol.editions import DEFAULT_SCHEMES
+from briefgen.protocol.forms import display_name
+from briefgen.render.i18n import CatalogueError, language_name, missing_labels
+from briefgen.render.scripts import font_package, script_name, uncovered
+from briefgen.schema.models import Entry
+from briefgen.schema.yamlread import DataPath, YamlDocument
 
 #: Markings accepted when the project's briefgen.yaml does not list its own: every
 #: marking of the built-in schemes (UK, US, NATO, EU, generic).

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.build import BuildOptions, build_project, describe_build, meeting_version
-from briefgen.load import load_project
+from briefgen.project.load import load_project
 
 from .conftest import DataTree, require_tool
 

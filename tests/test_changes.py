@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_project
-from briefgen.cli import main
-from briefgen.load import load_project
+from briefgen.cli.main import main
+from briefgen.project.load import load_project
 
 from .gitrepo import GitRepo, base_tree
 

@@ -19,17 +19,17 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from briefgen.cli import main
-from briefgen.editions import (
+from briefgen.cli.main import main
+from briefgen.project.load import load_project
+from briefgen.protocol.editions import (
     DEFAULT_SCHEMES,
     book_marking,
     compare_markings,
     highest_marking,
     select,
 )
-from briefgen.load import load_project
-from briefgen.model import Edition, Entry, Meeting, ProjectConfig
-from briefgen.render import Copy, make_environment, render_book
+from briefgen.render.book import Copy, make_environment, render_book
+from briefgen.schema.models import Edition, Entry, Meeting, ProjectConfig
 
 from .conftest import EXAMPLE, EXAMPLE_MEETING, write_tree
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 
 from .conftest import DataTree
 
@@ -93,8 +93,8 @@ from pypdf import PdfReader  # noqa: E402
 
 from briefgen.build import BuildOptions, build_project  # noqa: E402
 from briefgen.errors import RenderError  # noqa: E402
-from briefgen.load import load_project  # noqa: E402
-from briefgen.render import builtin_templates  # noqa: E402
+from briefgen.project.load import load_project  # noqa: E402
+from briefgen.render.book import builtin_templates  # noqa: E402
 
 from .conftest import require_tool  # noqa: E402
 

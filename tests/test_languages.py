@@ -13,7 +13,10 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_project
-from briefgen.i18n import (
+from briefgen.project.load import load_project
+from briefgen.project.themes import THEME_NAMES, TemplateSet, builtin_templates
+from briefgen.render.book import make_environment, render_book
+from briefgen.render.i18n import (
     SHIPPED_LANGUAGES,
     format_long_date,
     format_timezone,
@@ -21,9 +24,6 @@ from briefgen.i18n import (
     template_labels,
     upper,
 )
-from briefgen.load import load_project
-from briefgen.render import make_environment, render_book
-from briefgen.themes import THEME_NAMES, TemplateSet, builtin_templates
 
 from .conftest import EXAMPLE, DataTree, require_tool
 from .pdfinfo import outline

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.lint import fold, transliteration_key
-from briefgen.load import load_project
+from briefgen.project.load import load_project
 
 from .conftest import EXAMPLE, DataTree
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import ValidationFailed
-from briefgen.load import find_root, load_project
+from briefgen.project.load import find_root, load_project
 
 from .conftest import EXAMPLE, EXAMPLE_MEETING, DataTree
 

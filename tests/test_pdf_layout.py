@@ -13,8 +13,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_project
-from briefgen.load import load_project
-from briefgen.render import RenderOptions, pixels_for
+from briefgen.project.load import load_project
+from briefgen.render.book import RenderOptions, pixels_for
 
 from .conftest import write_tree
 from .pdfinfo import (

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from briefgen.errors import RenderError
-from briefgen.load import load_project
-from briefgen.render import (
+from briefgen.project.load import load_project
+from briefgen.render.book import (
     BuildInfo,
     RenderOptions,
     fit_photo,

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, Format, build_project
-from briefgen.load import load_project
+from briefgen.project.load import load_project
 
 from .gitrepo import GitRepo, base_tree
 

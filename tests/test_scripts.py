@@ -12,10 +12,10 @@ from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_project
 from briefgen.errors import RenderError
-from briefgen.load import load_project
-from briefgen.pdf import render_pdf
-from briefgen.render import make_environment, render_book
-from briefgen.scripts import cjk_language, direction, installed_coverage, uncovered
+from briefgen.outputs.pdf import render_pdf
+from briefgen.project.load import load_project
+from briefgen.render.book import make_environment, render_book
+from briefgen.render.scripts import cjk_language, direction, installed_coverage, uncovered
 
 from .conftest import require_tool, write_tree
 from .pdfinfo import text_runs

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import main
-from briefgen.serve import (
+from briefgen.cli.main import main
+from briefgen.serve.app import (
     EVERY_MEETING,
     MemoryPdfCache,
     Page,
@@ -30,7 +30,7 @@ from briefgen.serve import (
     inject_before_body_end,
     parse_route,
 )
-from briefgen.watch import Watcher
+from briefgen.serve.watch import Watcher
 
 from .conftest import EXAMPLE, DataTree, require_tool
 
@@ -360,7 +360,7 @@ def test_pdf_is_made_on_demand_with_progress(server: PreviewServer) -> None:
 
 def test_a_failed_pdf_is_reported_not_hung(server: PreviewServer) -> None:
     from briefgen.errors import RenderError
-    from briefgen.serve import PdfMaker
+    from briefgen.serve.app import PdfMaker
 
     def fail(page: Page, html: str) -> bytes:
         raise RenderError("PDF build reported problems: no font")
@@ -380,7 +380,7 @@ def test_a_failed_pdf_is_reported_not_hung(server: PreviewServer) -> None:
 def test_a_bug_while_rendering_shows_in_the_page(
     data_tree: DataTree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from briefgen import serve
+    from briefgen.serve import app as serve
 
     def broken(*args: object, **kwargs: object) -> str:
         raise ZeroDivisionError("oops")

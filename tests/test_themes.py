@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.build import BuildOptions, project_options
-from briefgen.cli import main
+from briefgen.cli.main import main
 from briefgen.errors import RenderError
-from briefgen.load import load_project
-from briefgen.render import RenderOptions, make_environment, render_book
+from briefgen.project.load import load_project
+from briefgen.render.book import RenderOptions, make_environment, render_book
 
 from .conftest import EXAMPLE, DataTree
 
