@@ -24,13 +24,15 @@ import jinja2
 from briefgen.errors import BriefgenError, BuildFailed, RenderError, UncommittedInputs
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.outputs.atomic import write_atomic
-from briefgen.outputs.cache import BuildCache, inputs_key, output_key, pdf_key
-from briefgen.project.load import AttachmentFile, MeetingRecord, Project
+from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key, pdf_key
+from briefgen.project.load import Project
 from briefgen.project.recipients import IssuedCopy, Recipient, copy_file_name, register_csv
 from briefgen.project.themes import builtin_templates
 from briefgen.protocol.editions import book_marking, edition_named, select
 from briefgen.render.book import BuildInfo, Copy, RenderOptions, make_environment, render_book
+from briefgen.render.photos import PhotoStore
 from briefgen.schema.models import Edition, ProjectConfig
+from briefgen.schema.records import AttachmentFile, MeetingRecord
 from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
 
 if TYPE_CHECKING:
@@ -111,7 +113,7 @@ class MeetingJob:
     version: VersionInfo | None
     #: The outputs to build, with their cache keys.
     keys: dict[str, str]
-    photo_cache: Path | None = None
+    photo_cache: PhotoStore | None = None
     pdf_facts: tuple[str, ...] = ()
     reusable: dict[str, bytes] = field(default_factory=dict)
     config: ProjectConfig = field(default_factory=ProjectConfig)
@@ -307,7 +309,7 @@ def plan_meeting(
         options=options,
         version=version,
         keys={name: keys[name] for name in stale},
-        photo_cache=cache.photos if cache is not None else None,
+        photo_cache=PhotoCache(cache.photos) if cache is not None else None,
         pdf_facts=(*facts, inputs_key((), templates, {})),
         reusable=reusable,
         config=project.config,
@@ -409,7 +411,7 @@ def render_outputs(
     env: jinja2.Environment,
     options: BuildOptions,
     version: VersionInfo | None = None,
-    photo_cache: Path | None = None,
+    photo_cache: PhotoStore | None = None,
     pdf_memo: PdfMemo | None = None,
 ) -> list[tuple[Path, bytes]]:
     """The files of one meeting as (path, content) pairs, nothing written yet."""

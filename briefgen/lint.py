@@ -16,12 +16,13 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from briefgen.errors import Problem
-from briefgen.project.load import TEMPLATES_DIR, MeetingRecord, PersonRecord, Project
+from briefgen.project.load import TEMPLATES_DIR, Project
 from briefgen.protocol.editions import DEFAULT_SCHEMES
 from briefgen.protocol.forms import display_name
 from briefgen.render.i18n import CatalogueError, language_name, missing_labels
 from briefgen.render.scripts import font_package, script_name, uncovered
 from briefgen.schema.models import Entry
+from briefgen.schema.records import MeetingRecord, PersonRecord
 from briefgen.schema.yamlread import DataPath, YamlDocument
 
 #: Markings accepted when the project's briefgen.yaml does not list its own: every

@@ -16,12 +16,14 @@ from click.testing import CliRunner
 import briefgen.build
 import briefgen.outputs.pdf
 import briefgen.render.book
+import briefgen.render.photos
 from briefgen.build import BuildOptions, build_project
 from briefgen.cli.main import main
 from briefgen.errors import BuildFailed
 from briefgen.outputs.cache import CACHE_DIR
 from briefgen.project.load import load_project
-from briefgen.render.book import RenderOptions, builtin_templates
+from briefgen.project.themes import builtin_templates
+from briefgen.render.book import RenderOptions
 
 from .conftest import AWAY, EXAMPLE, PERSON_A, DataTree
 
@@ -141,13 +143,13 @@ def test_changed_photo_rebuilds_and_downscaled_photos_are_cached(
     assert len(list((out / CACHE_DIR / "photos").iterdir())) == 1
     first = (out / "m" / "book.html").read_text()
     fitted: list[bytes] = []
-    real_fit = briefgen.render.book.fit_photo
+    real_fit = briefgen.render.photos.fit_photo
 
     def fit(data: bytes, *args: Any) -> tuple[bytes, str]:
         fitted.append(data)
         return real_fit(data, *args)
 
-    monkeypatch.setattr(briefgen.render.book, "fit_photo", fit)
+    monkeypatch.setattr(briefgen.render.photos, "fit_photo", fit)
     assert build(root, out, format="html", force=True) == ["m/book.html"]
     assert fitted == []  # taken from the cache
     assert (out / "m" / "book.html").read_text() == first

@@ -94,7 +94,7 @@ from pypdf import PdfReader  # noqa: E402
 from briefgen.build import BuildOptions, build_project  # noqa: E402
 from briefgen.errors import RenderError  # noqa: E402
 from briefgen.project.load import load_project  # noqa: E402
-from briefgen.render.book import builtin_templates  # noqa: E402
+from briefgen.project.themes import builtin_templates  # noqa: E402
 
 from .conftest import require_tool  # noqa: E402
 

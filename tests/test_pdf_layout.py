@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_project
 from briefgen.project.load import load_project
-from briefgen.render.book import RenderOptions, pixels_for
+from briefgen.render.book import RenderOptions
+from briefgen.render.photos import pixels_for
 
 from .conftest import write_tree
 from .pdfinfo import (

@@ -11,14 +11,8 @@ from PIL import Image
 
 from briefgen.errors import RenderError
 from briefgen.project.load import load_project
-from briefgen.render.book import (
-    BuildInfo,
-    RenderOptions,
-    fit_photo,
-    make_environment,
-    pixels_for,
-    render_book,
-)
+from briefgen.render.book import BuildInfo, RenderOptions, make_environment, render_book
+from briefgen.render.photos import fit_photo, pixels_for
 
 from .conftest import EXAMPLE, DataTree
 

@@ -768,7 +768,8 @@ def new_language(code: str, templates: Path | None, root: Path) -> None:
     from briefgen.errors import BriefgenError
     from briefgen.project.load import TEMPLATES_DIR, load_config
     from briefgen.project.themes import TemplateSet
-    from briefgen.render.i18n import is_known_language, starter_catalogue
+    from briefgen.render.i18n import starter_catalogue
+    from briefgen.schema.languages import is_known_language
     from briefgen.starter import Starter, write_new
 
     if not is_known_language(code):

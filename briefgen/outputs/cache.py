@@ -33,12 +33,11 @@ from importlib import metadata
 from pathlib import Path
 
 from briefgen import __version__
+from briefgen.digest import CACHE_FORMAT, KeyBuilder
 from briefgen.errors import OutputError
 from briefgen.outputs.atomic import write_atomic
 
 CACHE_DIR = ".briefgen-cache"
-#: Bump when the layout of the cache or the meaning of a key changes.
-CACHE_FORMAT = 1
 #: Where fontconfig finds fonts on Debian-like systems (and per user).
 FONT_DIRS = (
     "/usr/share/fonts",
@@ -47,30 +46,6 @@ FONT_DIRS = (
     "~/.local/share/fonts",
     "/etc/fonts",
 )
-
-
-class KeyBuilder:
-    """An incremental SHA-256 over labelled parts, so two different inputs never collide."""
-
-    def __init__(self, kind: str) -> None:
-        self._hash = hashlib.sha256(f"briefgen-cache:{CACHE_FORMAT}:{kind}".encode())
-
-    def add(self, label: str, value: bytes | str) -> KeyBuilder:
-        data = value.encode("utf-8") if isinstance(value, str) else value
-        self._hash.update(f"\0{label}\0{len(data)}\0".encode())
-        self._hash.update(data)
-        return self
-
-    def add_file(self, path: Path) -> KeyBuilder:
-        """The path and the bytes of a file (a missing file hashes as missing)."""
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return self.add(f"missing:{path}", b"")
-        return self.add(f"file:{path}", hashlib.sha256(data).digest())
-
-    def hexdigest(self) -> str:
-        return self._hash.hexdigest()
 
 
 def files_below(folder: Path) -> list[Path]:
@@ -238,21 +213,29 @@ class BuildCache:
 PHOTO_SUFFIXES = {".jpg": "image/jpeg", ".png": "image/png"}
 
 
-def cached_photo(cache_dir: Path, key: str) -> tuple[bytes, str] | None:
-    """The downscaled photo stored under ``key``, with its MIME type, if there is one."""
-    for suffix, kind in PHOTO_SUFFIXES.items():
-        try:
-            stored = (cache_dir / f"{key}{suffix}").read_bytes()
-        except OSError:
-            continue
-        digest, data = stored[:32], stored[32:]
-        if data and hashlib.sha256(data).digest() == digest:
-            return data, kind
-    return None
+@dataclass(frozen=True)
+class PhotoCache:
+    """Downscaled photos kept between builds (a :class:`briefgen.render.photos.PhotoStore`).
 
+    Each file starts with the SHA-256 of the image, so a damaged one is a miss.
+    """
 
-def store_photo(cache_dir: Path, key: str, data: bytes, kind: str) -> None:
-    """Keep a downscaled photo for the next build; failures are ignored."""
-    suffix = next(s for s, k in PHOTO_SUFFIXES.items() if k == kind)
-    with contextlib.suppress(OutputError):
-        write_atomic(cache_dir / f"{key}{suffix}", hashlib.sha256(data).digest() + data)
+    folder: Path
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        """The downscaled photo stored under ``key``, with its MIME type, if there is one."""
+        for suffix, kind in PHOTO_SUFFIXES.items():
+            try:
+                stored = (self.folder / f"{key}{suffix}").read_bytes()
+            except OSError:
+                continue
+            digest, data = stored[:32], stored[32:]
+            if data and hashlib.sha256(data).digest() == digest:
+                return data, kind
+        return None
+
+    def put(self, key: str, data: bytes, kind: str) -> None:
+        """Keep a downscaled photo for the next build; failures are ignored."""
+        suffix = next(s for s, k in PHOTO_SUFFIXES.items() if k == kind)
+        with contextlib.suppress(OutputError):
+            write_atomic(self.folder / f"{key}{suffix}", hashlib.sha256(data).digest() + data)

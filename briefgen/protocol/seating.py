@@ -16,7 +16,7 @@ from briefgen.errors import Problem
 from briefgen.protocol.forms import INTERPRETER_BESIDE_OFFSET, assign_offsets, short_form
 
 if TYPE_CHECKING:
-    from briefgen.project.load import Attendee, DelegationRecord, MeetingRecord
+    from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord
 
 _INTERPRETER_RE = re.compile(r"\binterpret", re.IGNORECASE)
 

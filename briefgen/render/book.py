@@ -11,8 +11,6 @@ inflate the book.
 
 from __future__ import annotations
 
-import base64
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, time
@@ -26,7 +24,6 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__
 from briefgen.errors import RenderError
-from briefgen.project.load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from briefgen.project.themes import THEMES, Paper, TemplateSet, TemplateSetLoader, builtin_templates
 from briefgen.protocol.editions import select
 from briefgen.protocol.forms import age_on, display_name, monogram, printed_form
@@ -39,22 +36,19 @@ from briefgen.render.i18n import (
     translations_for,
     upper,
 )
+from briefgen.render.photos import PhotoStore, embed_photo
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
 from briefgen.schema.models import Meeting
+from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from briefgen.vcs.changes import ChangeSet, no_changes
 
 __all__ = ["Paper", "builtin_templates"]
 
 BOOK_TEMPLATE = "book.html.j2"
-_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 #: The only values that reach the CSS ``@page { size }`` rule; user text never does.
 PAPER_SIZES: dict[str, str] = {"a4": "A4", "letter": "letter"}
-#: Printed size of a biography photo (width, height) in mm; book.css uses the same numbers.
-PHOTO_SIZE_MM = (32.0, 40.0)
-PRINT_DPI = 300
-_JPEG_QUALITY = 90
 
 
 @dataclass(frozen=True)
@@ -208,79 +202,6 @@ def running_title(title: str, limit: int = 60) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
-def pixels_for(size_mm: float, dpi: int = PRINT_DPI) -> int:
-    """Pixels needed to print ``size_mm`` at ``dpi``."""
-    return round(size_mm / 25.4 * dpi)
-
-
-def fit_photo(
-    data: bytes, width_mm: float, height_mm: float, dpi: int = PRINT_DPI
-) -> tuple[bytes, str]:
-    """Crop ``data`` to the frame's proportions and scale it down to its print resolution.
-
-    Returns the new image bytes and their MIME type.  EXIF orientation is
-    applied (and all metadata dropped, GPS positions included); images are
-    never enlarged.  Photos stay JPEG; images with transparency become PNG.
-    Raises ``ValueError`` for data that is not a readable JPEG, PNG, GIF or WebP.
-    """
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as original:
-            if original.format not in _IMAGE_TYPES:
-                raise ValueError("image type is not one of JPEG, PNG, GIF, WebP")
-            image = ImageOps.exif_transpose(original)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ValueError(f"not a readable image ({exc})") from exc
-    transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if transparent else "RGB")
-    target_w, target_h = pixels_for(width_mm, dpi), pixels_for(height_mm, dpi)
-    aspect = target_w / target_h
-    if image.width / image.height > aspect:
-        crop_w, crop_h = image.height * aspect, float(image.height)
-    else:
-        crop_w, crop_h = float(image.width), image.width / aspect
-    scale = min(1.0, target_w / crop_w)
-    size = (max(1, round(crop_w * scale)), max(1, round(crop_h * scale)))
-    image = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    if transparent:
-        image.save(out, format="PNG", optimize=True)
-        return out.getvalue(), "image/png"
-    image.save(out, format="JPEG", quality=_JPEG_QUALITY, optimize=True)
-    return out.getvalue(), "image/jpeg"
-
-
-def embed_photo(path: Path, cache_dir: Path | None = None) -> str:
-    """A ``data:`` URI for a biography photo, sized for print (see :func:`fit_photo`).
-
-    With ``cache_dir``, the downscaled photo is kept there by the digest of
-    the original, so the next build does not decode and scale it again.
-    """
-    from briefgen.outputs.cache import KeyBuilder, cached_photo, store_photo
-
-    try:
-        original = path.read_bytes()
-        key = (
-            KeyBuilder("photo")
-            .add("version", __version__)
-            .add("fit", f"{PHOTO_SIZE_MM}@{PRINT_DPI}dpi,q{_JPEG_QUALITY}")
-            .add("bytes", original)
-            .hexdigest()
-        )
-        found = cached_photo(cache_dir, key) if cache_dir else None
-        if found is None:
-            found = fit_photo(original, *PHOTO_SIZE_MM)
-            if cache_dir:
-                store_photo(cache_dir, key, *found)
-        data, kind = found
-    except ValueError as exc:
-        raise RenderError(f"{path}: {exc}") from exc
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read the photo ({exc.strerror})") from exc
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
-
-
 def version_stamp(build: BuildInfo | None, language: str) -> str:
     """The short stamp in every page's footer: ``4dd8447, 28 September 2017`` or ``DRAFT``."""
     if build is None or (build.commit is None and not build.draft):
@@ -299,7 +220,7 @@ def build_context(
     *,
     edition_label: str = "",
     copy: Copy | None = None,
-    photo_cache: Path | None = None,
+    photo_cache: PhotoStore | None = None,
 ) -> dict[str, Any]:
     """The plain values the book templates see; all formatting decisions live here.
 
@@ -434,7 +355,7 @@ def _person_view(
     meeting_date: date,
     language: str,
     options: RenderOptions,
-    photo_cache: Path | None = None,
+    photo_cache: PhotoStore | None = None,
 ) -> dict[str, Any]:
     record: PersonRecord = attendee.record
     person = record.person
@@ -467,7 +388,7 @@ def render_book(
     *,
     edition_label: str = "",
     copy: Copy | None = None,
-    photo_cache: Path | None = None,
+    photo_cache: PhotoStore | None = None,
 ) -> str:
     """Render the meeting's briefing book to a self-contained HTML string.
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from gettext import NullTranslations
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone, get_timezone_location
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -28,29 +28,13 @@ from babel.support import Translations
 
 from briefgen import __version__
 from briefgen.project.themes import MAX_TEMPLATE_BYTES, TemplateSet
+from briefgen.schema.languages import babel_locale
 
 #: The languages shipped complete with briefgen.
 SHIPPED_LANGUAGES = ("en", "ru", "tr", "fr")
 SOURCE_LANGUAGE = "en"
 #: House style for English dates: no comma after the weekday (CLDR en_GB has one).
 _DATE_PATTERNS = {"en": ("EEEE d MMMM y", "d MMMM y")}
-
-
-@lru_cache(maxsize=64)
-def babel_locale(language: str) -> Locale:
-    """The Babel locale of a language code (``en`` means British English)."""
-    if language == "en":
-        return Locale.parse("en_GB")
-    return Locale.parse(language, sep="-")
-
-
-def is_known_language(language: str) -> bool:
-    """True when Babel has CLDR data for the code (``ru``, ``fr-CA``)."""
-    try:
-        babel_locale(language)
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
 
 
 def is_rtl(language: str) -> bool:

@@ -15,13 +15,13 @@ from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.errors import RenderError
-from briefgen.project.load import MeetingRecord
 from briefgen.protocol.forms import native_form, short_form
 from briefgen.protocol.seating import SeatingPlan, plan_seating
 from briefgen.render.i18n import format_long_date
 from briefgen.render.sandbox import render_plain
 from briefgen.render.seating_drawing import draw_seating
 from briefgen.render.textfit import fit_size, text_width, wrap_text
+from briefgen.schema.records import MeetingRecord
 
 CARDS_TEMPLATE = "place-cards.html.j2"
 POCKET_TEMPLATE = "pocket.html.j2"

@@ -138,7 +138,7 @@ _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$")
 
 def _parse_language(value: Any) -> Any:
     if isinstance(value, str):
-        from briefgen.render.i18n import is_known_language
+        from briefgen.schema.languages import is_known_language
 
         if not _LANGUAGE_RE.match(value) or not is_known_language(value):
             raise PydanticCustomError(

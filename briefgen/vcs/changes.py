@@ -15,8 +15,8 @@ from typing import Any
 
 from briefgen.errors import BriefgenError
 from briefgen.limits import DEFAULT_LIMITS, Limits
-from briefgen.project.load import MeetingRecord
 from briefgen.render.sandbox import vetted
+from briefgen.schema.records import MeetingRecord
 from briefgen.vcs.diff import Change, diff_meetings
 from briefgen.vcs.diffreport import SECTION_TITLES, by_context, describe, grouped, revision_text
 

@@ -17,9 +17,9 @@ from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
-from briefgen.project.load import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 from briefgen.protocol.forms import display_name
 from briefgen.schema.models import Entry, Meeting, Person, ProgrammeItem, Topic
+from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 
 Subject = Literal[
     "marking",
