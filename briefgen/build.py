@@ -458,7 +458,7 @@ def render_outputs(
         if options.changes_since is not None:
             from briefgen.vcs.changes import changes_since
 
-            changes = changes_since(record, options.changes_since, options.limits)
+            changes = changes_since(record, options.changes_since, options.limits).for_book()
         html = render_book(
             view,
             env,

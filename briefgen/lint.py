@@ -15,7 +15,7 @@ from itertools import combinations, pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from briefgen.errors import Problem
+from briefgen.errors import Problem, sort_problems
 from briefgen.project.load import TEMPLATES_DIR, Project
 from briefgen.protocol.editions import DEFAULT_SCHEMES
 from briefgen.protocol.forms import display_name
@@ -48,6 +48,14 @@ _TRANSLIT_VARIANTS = (
 _WORD = re.compile(r"[^\W\d_]{4,}")
 #: Similarity (0–100) above which two full names of different people are queried.
 NAME_SIMILARITY = 92
+
+
+def check_project(project: Project) -> list[Problem]:
+    """Every warning about a loaded project: the loader's and the lints', sorted by place.
+
+    ``check``, ``build`` and the preview call this after :func:`load_project`.
+    """
+    return sort_problems([*project.problems, *lint_project(project, project.complete)])
 
 
 def lint_project(project: Project, all_people: bool = True) -> list[Problem]:

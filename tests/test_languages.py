@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
 from briefgen.build import BuildOptions, build_project
+from briefgen.lint import check_project
 from briefgen.project.load import load_project
 from briefgen.project.themes import THEME_NAMES, TemplateSet, builtin_templates
 from briefgen.render.book import make_environment, render_book
@@ -172,7 +173,7 @@ def test_user_catalogue_overrides_and_missing_labels_fall_back_to_english(
         }
     )
     project = load_project(root)
-    [warning] = [p for p in project.warnings if p.code == "BG412"]
+    [warning] = [p for p in check_project(project) if p.code == "BG412"]
     assert warning.message.startswith(f"{len(template_labels(project.templates)) - 1} label(s)")
     assert "French" in warning.message
     html = render_book(project.meetings[0], make_environment(project.template_dir))
@@ -188,7 +189,7 @@ def test_english_labels_can_be_renamed_by_a_user_catalogue(data_tree: DataTree) 
     )
     root = data_tree(**{"templates/locale/en.po": en})
     project = load_project(root)
-    assert not [p for p in project.warnings if p.code == "BG412"]
+    assert not [p for p in check_project(project) if p.code == "BG412"]
     html = render_book(project.meetings[0], make_environment(project.template_dir))
     assert '<h2 class="section-title">Schedule</h2>' in html
     assert '<li><a href="#programme">Schedule</a>' in html
@@ -220,7 +221,7 @@ def test_a_language_without_catalogue_prints_english_labels_and_local_dates(
         }
     )
     project = load_project(root)
-    assert [p.code for p in project.warnings if p.code == "BG412"] == ["BG412"]
+    assert [p.code for p in check_project(project) if p.code == "BG412"] == ["BG412"]
     html = render_book(project.meetings[0], make_environment())
     assert "Donnerstag, 2. Januar 2020" in html
     assert '<h2 id="contents-title">Contents</h2>' in html

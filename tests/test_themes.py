@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from briefgen.build import BuildOptions, project_options
 from briefgen.cli.main import main
 from briefgen.errors import RenderError
+from briefgen.lint import check_project
 from briefgen.project.load import load_project
 from briefgen.render.book import RenderOptions, make_environment, render_book
 
@@ -201,7 +202,7 @@ def test_new_refuses_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_example_data_has_no_font_or_label_warnings() -> None:
-    codes = {p.code for p in load_project(EXAMPLE).warnings}
+    codes = {p.code for p in check_project(load_project(EXAMPLE))}
     assert not codes & {"BG412", "BG413"}
 
 

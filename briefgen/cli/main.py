@@ -172,6 +172,7 @@ def check(
     docs/errors.md.  A file can silence a warning for itself with a comment
     "# briefgen: ignore BG407".  Exit 0 when valid, 1 when not.
     """
+    from briefgen.lint import check_project
     from briefgen.project.load import find_root, load_project
 
     ignored = _warning_codes(ignore)
@@ -185,7 +186,8 @@ def check(
         project = load_project(
             root, meetings, all_people=True, limits=limits, templates=templates, theme=theme
         )
-        problems, meetings_ok, people = project.warnings, len(project.meetings), len(project.people)
+        problems = check_project(project)
+        meetings_ok, people = len(project.meetings), len(project.people)
     except ValidationFailed as exc:
         problems, meetings_ok, people = exc.problems, 0, 0
     if recipients is not None:
@@ -332,6 +334,7 @@ def build(
     """
     from briefgen.build import BuildOptions, build_project, edition_of
     from briefgen.errors import BuildFailed
+    from briefgen.lint import check_project
     from briefgen.project.load import find_root, load_project
     from briefgen.project.recipients import load_recipients
     from briefgen.render.book import RenderOptions
@@ -397,7 +400,7 @@ def build(
                 bar(meeting, state)
 
         for project in projects:
-            emit(project.warnings, "text")
+            emit(check_project(project), "text")
             try:
                 written += build_project(project, options, progress=progress)
             except BuildFailed as exc:
@@ -552,6 +555,7 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     seated.  Settings come from 'seating:' in meeting.yaml (docs/format.md).
     Invalid input is reported like `check` does, with exit code 1.
     """
+    from briefgen.lint import check_project
     from briefgen.project.load import MEETING_FILE, load_project
     from briefgen.protocol.seating import format_plan, plan_seating, seating_json
 
@@ -563,7 +567,7 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     limits = make_limits(kwargs)
     folder = meeting_dir.resolve()
     project = load_project(folder.parent, [folder], all_people=False, limits=limits)
-    emit(project.warnings, "text")
+    emit(check_project(project), "text")
     [record] = project.meetings
     plan = plan_seating(record)
     if as_json:

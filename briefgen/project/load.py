@@ -49,7 +49,10 @@ class Project:
     people: dict[str, PersonRecord]
     meetings: list[MeetingRecord]
     config: ProjectConfig = field(default_factory=ProjectConfig)
-    warnings: list[Problem] = field(default_factory=list)
+    #: The loader's warnings (errors raise); the lints come from ``briefgen.lint.check_project``.
+    problems: list[Problem] = field(default_factory=list)
+    #: Every meeting and every person was loaded, so "unused person" can be judged.
+    complete: bool = True
     #: The user's template folder: --templates, else briefgen.yaml, else templates/ if present.
     template_dir: Path | None = None
     #: The built-in theme: --theme, else briefgen.yaml, else default.
@@ -152,8 +155,9 @@ def load_project(
     ``meetings`` restricts the meetings loaded (default: all below ``root``);
     with ``all_people`` false only the people those meetings use are
     validated, so an unrelated broken person file does not block a build.
-    Raises :class:`ValidationFailed` listing every error found; warnings from
-    the lints are in ``Project.warnings``.  ``templates`` and ``theme`` (the
+    Raises :class:`ValidationFailed` listing every error found; the loader's
+    warnings are in ``Project.problems``, and :func:`briefgen.lint.check_project`
+    adds the lints.  ``templates`` and ``theme`` (the
     command line's choices) override those of ``briefgen.yaml``.
     """
     reader = _Reader(root, limits)
@@ -172,20 +176,16 @@ def load_project(
             reader.problems.extend(problems)
     if any(p.severity == "error" for p in reader.problems):
         raise ValidationFailed(reader.problems)
-    project = Project(
+    return Project(
         root=root,
         people={k: v for k, v in people.items() if v is not None},
         meetings=records,
         config=config,
+        problems=sort_problems(reader.problems),
+        complete=all_people and meetings is None,
         template_dir=template_dir,
         theme=theme or config.theme or "default",
     )
-    from briefgen.lint import lint_project
-
-    project.warnings = sort_problems(
-        [*reader.problems, *lint_project(project, all_people and meetings is None)]
-    )
-    return project
 
 
 def _load_config(root: Path, reader: _Reader) -> tuple[ProjectConfig, YamlDocument | None]:

@@ -41,7 +41,6 @@ from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
 from briefgen.schema.models import Meeting
 from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord, PersonRecord
-from briefgen.vcs.changes import ChangeSet, no_changes
 
 __all__ = ["Paper", "builtin_templates"]
 
@@ -59,6 +58,28 @@ class RenderOptions:
     family_caps: bool | None = None
     #: None: the theme's paper (A4 for the default theme, US Letter for compact).
     paper: Paper | None = None
+
+
+@dataclass(frozen=True)
+class ChangeMarks:
+    """The changes since a revision as the book shows them (made by ``briefgen.vcs.changes``).
+
+    ``page`` is the plain data of the "Changes since" page; ``marks`` names the
+    changed items, e.g. ``("programme", 1)``, for the change bars.
+    """
+
+    page: dict[str, Any]
+    marks: frozenset[tuple[Any, ...]]
+
+
+def _change_predicate(marks: frozenset[tuple[Any, ...]]) -> Any:
+    """``changed(kind, *keys)`` for templates: true for an item named in ``marks``."""
+
+    @vetted
+    def changed(kind: str, *keys: Any) -> bool:
+        return (kind, *keys) in marks
+
+    return changed
 
 
 @dataclass(frozen=True)
@@ -384,7 +405,7 @@ def render_book(
     env: jinja2.Environment,
     options: RenderOptions | None = None,
     build: BuildInfo | None = None,
-    changes: ChangeSet | None = None,
+    changes: ChangeMarks | None = None,
     *,
     edition_label: str = "",
     copy: Copy | None = None,
@@ -412,8 +433,8 @@ def render_book(
             copy=copy,
             photo_cache=photo_cache,
         )
-        context["changes"] = changes.page() if changes else None
-        context["changed"] = vetted(changes.checker()) if changes else no_changes
+        context["changes"] = changes.page if changes else None
+        context["changed"] = _change_predicate(changes.marks if changes else frozenset())
         context["version_stamp"] = version_stamp(build, record.meeting.language)
         context["draft"] = bool(build and build.draft)
         return render_plain(template, context)

@@ -51,6 +51,7 @@ from markupsafe import Markup
 from briefgen.build import BuildOptions, describe_build, project_options
 from briefgen.errors import BriefgenError, ValidationFailed, display_path
 from briefgen.limits import DEFAULT_LIMITS, Limits
+from briefgen.lint import check_project
 from briefgen.project.load import CONFIG_FILE, PEOPLE_DIR, find_root, load_project, meeting_folders
 from briefgen.project.themes import builtin_templates
 from briefgen.render.book import RenderOptions, make_environment, render_book
@@ -280,7 +281,7 @@ def build_page(root: Path, folder: Path, options: ServeOptions) -> Page:
         env = make_environment(chosen.template_dir, chosen.theme or "default")
         # The preview always shows the working copy: no git lookups on the hot path.
         html = render_book(record, env, chosen.render, describe_build(None))
-        warnings = sum(1 for p in project.warnings if p.severity == "warning")
+        warnings = sum(1 for p in check_project(project) if p.severity == "warning")
         return Page(
             folder.name, folder, 0, title, html, warnings=warnings, people=people, inputs=inputs
         )

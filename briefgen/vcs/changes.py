@@ -9,13 +9,12 @@ templates ask whether an item of the book carries a change bar.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.errors import BriefgenError
 from briefgen.limits import DEFAULT_LIMITS, Limits
-from briefgen.render.sandbox import vetted
+from briefgen.render.book import ChangeMarks
 from briefgen.schema.records import MeetingRecord
 from briefgen.vcs.diff import Change, diff_meetings
 from briefgen.vcs.diffreport import SECTION_TITLES, by_context, describe, grouped, revision_text
@@ -51,17 +50,9 @@ class ChangeSet:
                 marks.add(mark)
         object.__setattr__(self, "marks", frozenset(marks))
 
-    def checker(self) -> Callable[..., bool]:
-        """:meth:`is_changed` as a plain function, for templates (which see no objects)."""
-
-        def changed(kind: str, *keys: Any) -> bool:
-            return self.is_changed(kind, *keys)
-
-        return changed
-
-    def is_changed(self, kind: str, *keys: Any) -> bool:
-        """True when the item of the book named by ``kind`` and ``keys`` changed."""
-        return (kind, *keys) in self.marks
+    def for_book(self) -> ChangeMarks:
+        """What the book shows of these changes: the "Changes since" page and the change bars."""
+        return ChangeMarks(self.page(), self.marks)
 
     def page(self) -> dict[str, Any]:
         """The "Changes since" page, grouped as ``briefgen diff`` groups it, marking first."""
@@ -82,12 +73,6 @@ class ChangeSet:
                 if section != "marking"
             ],
         }
-
-
-@vetted
-def no_changes(kind: str, *keys: Any) -> bool:
-    """The change predicate of a book built without ``--changes-since``."""
-    return False
 
 
 def _entry(change: Change) -> dict[str, Any]:
