@@ -16,7 +16,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from briefgen.errors import Problem, sort_problems
-from briefgen.project.load import TEMPLATES_DIR, Project
+from briefgen.project.config import TEMPLATES_DIR
+from briefgen.project.load import Project
 from briefgen.protocol.editions import DEFAULT_SCHEMES
 from briefgen.protocol.forms import display_name
 from briefgen.render.i18n import CatalogueError, language_name, missing_labels

@@ -556,7 +556,8 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     Invalid input is reported like `check` does, with exit code 1.
     """
     from briefgen.lint import check_project
-    from briefgen.project.load import MEETING_FILE, load_project
+    from briefgen.project.config import MEETING_FILE
+    from briefgen.project.load import load_project
     from briefgen.protocol.seating import format_plan, plan_seating, seating_json
 
     if not (meeting_dir / MEETING_FILE).is_file():
@@ -689,13 +690,13 @@ def _report_written(paths: list[Path], root: Path) -> None:
 def new_meeting(meeting_id: str, delegations: tuple[str, ...], root: Path) -> None:
     """Start ROOT/MEETING_ID/ (e.g. 2024-05-14-paris): meeting.yaml, one file per
     delegation, and a placeholder head of each delegation in people/."""
-    from briefgen.project.load import CONFIG_FILE
+    from briefgen.project.config import CONFIG_FILE
     from briefgen.starter import meeting_files, write_new
 
     marking = "OFFICIAL"
     config = root / CONFIG_FILE
     if config.is_file():
-        from briefgen.project.load import load_config
+        from briefgen.project.config import load_config
 
         markings = load_config(root).markings
         marking = markings[0] if markings else marking
@@ -723,7 +724,7 @@ def new_delegation(
 ) -> None:
     """Add ROOT/MEETING_ID/DELEGATION_ID.yaml and list it in the meeting's delegations."""
     from briefgen.errors import BriefgenError
-    from briefgen.project.load import MEETING_FILE
+    from briefgen.project.config import MEETING_FILE
     from briefgen.starter import add_to_meeting, delegation_file, person_file, write_new
 
     meeting_file = root / meeting_id / MEETING_FILE
@@ -770,7 +771,7 @@ def new_person(person_id: str, root: Path) -> None:
 def new_language(code: str, templates: Path | None, root: Path) -> None:
     """Write locale/CODE.po with every label of the book, ready to translate."""
     from briefgen.errors import BriefgenError
-    from briefgen.project.load import TEMPLATES_DIR, load_config
+    from briefgen.project.config import TEMPLATES_DIR, load_config
     from briefgen.project.themes import TemplateSet
     from briefgen.render.i18n import starter_catalogue
     from briefgen.schema.languages import is_known_language

@@ -52,7 +52,8 @@ from briefgen.build import BuildOptions, describe_build, project_options
 from briefgen.errors import BriefgenError, ValidationFailed, display_path
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.lint import check_project
-from briefgen.project.load import CONFIG_FILE, PEOPLE_DIR, find_root, load_project, meeting_folders
+from briefgen.project.config import CONFIG_FILE, PEOPLE_DIR
+from briefgen.project.load import find_root, load_project, meeting_folders
 from briefgen.project.themes import builtin_templates
 from briefgen.render.book import RenderOptions, make_environment, render_book
 from briefgen.serve.watch import Watcher

@@ -19,7 +19,8 @@ from pathlib import Path, PurePosixPath
 
 from briefgen.errors import GitError, InvalidAtRevision, Problem, ValidationFailed
 from briefgen.limits import DEFAULT_LIMITS, Limits
-from briefgen.project.load import CONFIG_FILE, MEETING_FILE, PEOPLE_DIR, load_project
+from briefgen.project.config import CONFIG_FILE, MEETING_FILE, PEOPLE_DIR
+from briefgen.project.load import load_project
 from briefgen.schema.records import MeetingRecord
 from briefgen.vcs.diff import Change, diff_meetings
 from briefgen.vcs.gitinfo import Repository, describe_commit, resolve_revision
