@@ -479,7 +479,8 @@ def serve(
     Stop with Ctrl-C.
     """
     from briefgen.render.book import RenderOptions
-    from briefgen.serve.app import PreviewServer, ServeOptions, serve_until_signal
+    from briefgen.serve.app import PreviewServer, serve_until_signal
+    from briefgen.serve.preview import ServeOptions
 
     options = ServeOptions(
         host=host,
