@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf
@@ -27,6 +27,7 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from briefgen.errors import RenderError
+from briefgen.schema.choices import PdfVariant, names
 
 
 class ForbiddenResource(FatalURLFetchingError):  # type: ignore[misc]
@@ -134,9 +135,8 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-PdfVariant = Literal["pdf/a-3b", "pdf/ua-1"]
 #: The PDF variants briefgen offers (WeasyPrint's names for them).
-PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/a-3b", "pdf/ua-1")
+PDF_VARIANTS: tuple[PdfVariant, ...] = names(PdfVariant)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

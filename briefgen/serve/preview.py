@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.build import BuildOptions, describe_build, project_options
+from briefgen.build.meeting import describe_build
 from briefgen.errors import BriefgenError, ValidationFailed, display_path
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.lint import check_project
+from briefgen.options import BuildOptions, resolve_options
 from briefgen.project.config import CONFIG_FILE, PEOPLE_DIR
 from briefgen.project.load import load_project, meeting_folders
 from briefgen.project.themes import builtin_templates
@@ -234,7 +235,7 @@ def build_page(root: Path, folder: Path, options: ServeOptions) -> Page:
         title = record.meeting.title
         people = frozenset(person.id for person in record.people)
         inputs = frozenset(_resolve(path) for path in record.input_files())
-        chosen = project_options(
+        chosen = resolve_options(
             project, BuildOptions(render=options.render, template_dir=options.template_dir)
         )
         env = make_environment(chosen.template_dir, chosen.theme or "default")
