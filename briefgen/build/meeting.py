@@ -19,7 +19,8 @@ from briefgen.project.load import Project
 from briefgen.project.recipients import IssuedCopy, copy_file_name, register_csv
 from briefgen.project.themes import builtin_templates
 from briefgen.protocol.editions import book_marking, select
-from briefgen.render.book import BuildInfo, Copy, render_book
+from briefgen.render.book import BuildInfo, ChangeMarks, Copy, make_environment, render_book
+from briefgen.render.i18n import upper
 from briefgen.render.photos import PhotoStore
 from briefgen.schema.models import Edition
 from briefgen.schema.records import AttachmentFile, MeetingRecord
@@ -108,10 +109,39 @@ class PdfMemo:
         return data
 
 
+def book_html(
+    project: Project,
+    record: MeetingRecord,
+    options: BuildOptions,
+    version: VersionInfo | None = None,
+    *,
+    changes: ChangeMarks | None = None,
+    copy: Copy | None = None,
+    photo_cache: PhotoStore | None = None,
+) -> str:
+    """The book of one meeting as HTML: the one rendering path of build, preview and copies.
+
+    ``options`` come from :func:`briefgen.options.resolve_options`; the
+    edition they name (if any) chooses the items and the computed marking.
+    """
+    edition = edition_of(project, options.edition)
+    view = edition_record(project, record, edition)
+    env = make_environment(options.template_dir, options.theme or "default")
+    return render_book(
+        view,
+        env,
+        options.render,
+        describe_build(version),
+        changes,
+        edition_label=(edition.label or "") if edition else "",
+        copy=copy,
+        photo_cache=photo_cache,
+    )
+
+
 def render_outputs(
     project: Project,
     record: MeetingRecord,
-    env: jinja2.Environment,
     options: BuildOptions,
     version: VersionInfo | None = None,
     photo_cache: PhotoStore | None = None,
@@ -123,7 +153,6 @@ def render_outputs(
     folder = output_folder(options.out_dir, record, edition.name if edition else None)
     build = describe_build(version)
     created = source_date(version)
-    label = (edition.label or "") if edition else ""
     allowed = [project.root / "people", record.folder, builtin_templates()]
     if options.template_dir is not None:
         allowed.append(options.template_dir)
@@ -154,7 +183,7 @@ def render_outputs(
 
         return [(folder / "programme.ics", programme_ics(record.id, view.meeting, build.built))]
     if options.recipients is not None:
-        return numbered_copies(view, env, options, folder, build, label, pdf)
+        return numbered_copies(project, record, options, version, folder, pdf)
     outputs: list[tuple[Path, bytes]] = []
     if options.format in ("html", "pdf", "all"):
         changes = None
@@ -162,19 +191,14 @@ def render_outputs(
             from briefgen.vcs.changes import changes_since
 
             changes = changes_since(record, options.changes_since, options.limits).for_book()
-        html = render_book(
-            view,
-            env,
-            options.render,
-            build,
-            changes,
-            edition_label=label,
-            photo_cache=photo_cache,
+        html = book_html(
+            project, record, options, version, changes=changes, photo_cache=photo_cache
         )
         if options.format in ("html", "all"):
             outputs.append((folder / "book.html", html.encode("utf-8")))
         if options.format in ("pdf", "all"):
             outputs.append((folder / "book.pdf", pdf(html, book=True)))
+    env = make_environment(options.template_dir, options.theme or "default")
     return outputs + render_protocol_material(view, env, folder, options, pdf)
 
 
@@ -228,21 +252,21 @@ def refuse_uncommitted(
 
 
 def numbered_copies(
+    project: Project,
     record: MeetingRecord,
-    env: jinja2.Environment,
     options: BuildOptions,
+    version: VersionInfo | None,
     folder: Path,
-    build: BuildInfo,
-    label: str,
     pdf: Callable[..., bytes],
 ) -> list[tuple[Path, bytes]]:
     """One PDF per recipient, each with its copy line and watermark, and the register."""
     assert options.recipients is not None
+    view = edition_record(project, record, edition_of(project, options.edition))
     total = len(options.recipients)
     issued = []
     for number, recipient in enumerate(options.recipients, start=1):
         copy = Copy(number, total, recipient.name)
-        html = render_book(record, env, options.render, build, edition_label=label, copy=copy)
+        html = book_html(project, record, options, version, copy=copy)
         data = pdf(html, book=True)
         issued.append(IssuedCopy(number, total, recipient, copy_file_name(number, total), data))
     copies = folder / "copies"
@@ -250,7 +274,7 @@ def numbered_copies(
         issued,
         meeting=record.id,
         edition=options.edition or "",
-        marking=record.meeting.marking,
-        issued=build.built,
+        marking=upper(view.meeting.marking, view.meeting.language),
+        issued=describe_build(version).built,
     )
     return [*((copies / c.file, c.pdf) for c in issued), (copies / "register.csv", register)]

@@ -22,7 +22,6 @@ from briefgen.outputs.atomic import write_atomic
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
-from briefgen.render.book import make_environment
 from briefgen.render.photos import PhotoStore
 from briefgen.schema.choices import Format
 from briefgen.schema.models import ProjectConfig
@@ -209,19 +208,17 @@ def run_jobs(jobs: Sequence[MeetingJob], processes: int) -> Iterator[MeetingResu
 def render_meeting(job: MeetingJob) -> MeetingResult:
     """Render the stale outputs of one meeting (the process pool's task: module level, pickles)."""
     options = job.options
-    env = make_environment(options.template_dir, options.theme or "default")
     project = Project(root=job.root, people={}, meetings=[], config=job.config)
     memo = PdfMemo(job.pdf_facts, job.reusable)
     try:
         if job.uncached:
-            everything = render_outputs(project, job.record, env, options, job.version)
+            everything = render_outputs(project, job.record, options, job.version)
             return MeetingResult(job.record.id, everything, None)
         outputs: list[tuple[Path, bytes]] = []
         for fmt in formats_for(options.format, set(job.keys)):
             outputs += render_outputs(
                 project,
                 job.record,
-                env,
                 replace(options, format=fmt),
                 job.version,
                 photo_cache=job.photo_cache,
