@@ -12,7 +12,8 @@ from briefgen.project.reader import Reader, ignored_yml, suggest
 from briefgen.protocol.editions import check_meeting
 from briefgen.protocol.forms import order_by_precedence
 from briefgen.protocol.seating import check_seating
-from briefgen.schema.models import ID_PATTERN, Delegation, Meeting, Member, ProjectConfig
+from briefgen.schema.fields import ID_PATTERN
+from briefgen.schema.models import Delegation, Meeting, Member, ProjectConfig
 from briefgen.schema.records import (
     Attendee,
     DelegationRecord,
