@@ -17,7 +17,13 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.errors import BriefgenError, BuildFailed
+from briefgen.errors import (
+    BriefgenError,
+    BuildFailed,
+    InvalidAtRevision,
+    Problem,
+    ValidationFailed,
+)
 from briefgen.outputs.atomic import write_atomic
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
 from briefgen.project.load import Project
@@ -88,6 +94,8 @@ class MeetingResult:
     error: str | None
     keys: dict[str, str] = field(default_factory=dict)
     pdf_keys: dict[str, str] = field(default_factory=dict)
+    #: Located problems behind ``error`` (invalid input at a revision, say).
+    problems: tuple[Problem, ...] = ()
 
 
 def build_project(
@@ -121,15 +129,17 @@ def build_project(
             progress(record.id, "up to date")
     written: list[Path] = []
     failures: list[str] = []
+    problems: list[Problem] = []
     for result in run_jobs(jobs, options.jobs):
         if result.error is not None:
             failures.append(f"meeting {result.meeting_id}: {result.error}")
+            problems += result.problems
         else:
             written += store_result(result, cache)
         if progress is not None:
             progress(result.meeting_id, "failed" if result.error else "built")
     if failures:
-        raise BuildFailed(failures, written)
+        raise BuildFailed(failures, written, problems)
     return written
 
 
@@ -224,6 +234,14 @@ def render_meeting(job: MeetingJob) -> MeetingResult:
                 photo_cache=job.photo_cache,
                 pdf_memo=memo,
             )
+    except InvalidAtRevision as exc:
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        reason = f"the meeting at {exc.revision} has {errors} error(s), listed above"
+        return MeetingResult(job.record.id, [], reason, problems=tuple(exc.problems))
+    except ValidationFailed as exc:
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        reason = f"{errors} error(s), listed above"
+        return MeetingResult(job.record.id, [], reason, problems=tuple(exc.problems))
     except BriefgenError as exc:
         return MeetingResult(job.record.id, [], str(exc).removeprefix(f"meeting {job.record.id}: "))
     wanted = [(path, data) for path, data in outputs if path.name in job.keys]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.cli.report import emit
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, Problem
 from briefgen.limits import DEFAULT_LIMITS
 from briefgen.schema.choices import Format, Paper, PdfVariant, ThemeName, names
 
@@ -199,6 +199,7 @@ def build(
             raise click.UsageError(str(exc)) from None
     written: list[Path] = []
     failures: list[str] = []
+    problems: list[Problem] = []
     current: list[str] = []
     with build_progress(sum(len(p.meetings) for p in projects)) as bar:
 
@@ -215,12 +216,13 @@ def build(
             except BuildFailed as exc:
                 written += exc.written
                 failures += exc.failures
+                problems += exc.problems
     for path in written:
         click.echo(f"wrote {path}")
     if current:
         click.echo(f"{len(current)} meeting(s) up to date in {out_dir} (--force builds them again)")
     if failures:
-        raise BuildFailed(failures, written)
+        raise BuildFailed(failures, written, problems)
 
 
 @contextmanager

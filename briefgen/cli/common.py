@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from briefgen.cli.report import emit
-from briefgen.errors import BriefgenError, ValidationFailed
+from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Paper, ThemeName, names
 
@@ -33,6 +33,10 @@ def handle_user_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except BuildFailed as exc:
+            emit(exc.problems, "text")
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
         except ValidationFailed as exc:
             emit(exc.problems, "text")
             errors = sum(1 for p in exc.problems if p.severity == "error")

@@ -35,6 +35,11 @@ from briefgen.schema.choices import Paper, ThemeName
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the index in a web browser.")
 @book_options
+@click.option(
+    "--edition",
+    metavar="NAME",
+    help="Preview the edition NAME of briefgen.yaml instead of the full book.",
+)
 @limit_options
 @handle_user_errors
 def serve(
@@ -46,6 +51,7 @@ def serve(
     paper: Paper | None,
     theme: ThemeName | None,
     templates: Path | None,
+    edition: str | None,
     **kwargs: Any,
 ) -> None:
     """Preview the books in a browser, rebuilt and reloaded on every save.
@@ -67,6 +73,7 @@ def serve(
         render=RenderOptions(family_caps=family_caps, paper=paper),
         template_dir=templates,
         theme=theme,
+        edition=edition,
         limits=make_limits(kwargs),
     )
     options = ServeOptions(host=host, port=port, book=book)
