@@ -120,7 +120,7 @@ def _deadline(seconds: float | None) -> Iterator[None]:
 
     expired: list[bool] = []
 
-    def expire(signum: int, frame: object) -> None:
+    def expire(_signum: int, _frame: object) -> None:
         expired.append(True)
         raise _Timeout
 
