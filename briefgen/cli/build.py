@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefgen.cli.report import emit
-from briefgen.errors import BriefgenError, Problem
-from briefgen.limits import DEFAULT_LIMITS
+from briefgen.errors import BriefgenError, BuildFailed, Problem
+from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Format, Paper, PdfVariant, ThemeName, names
 
 if TYPE_CHECKING:
     from briefgen.build.run import Progress
+    from briefgen.options import BuildOptions
+    from briefgen.project.load import Project
+    from briefgen.project.recipients import Recipient
 
 from briefgen.cli.common import (
     DEFAULT_DATA,
@@ -140,38 +143,13 @@ def build(
     meeting fails to render, the others are still written; the failure names
     the meeting and the exit code is 1.
     """
-    from briefgen.build.run import build_project
-    from briefgen.errors import BuildFailed
     from briefgen.lint import check_project
     from briefgen.options import BuildOptions, edition_of
-    from briefgen.project.load import find_root, load_project
-    from briefgen.project.recipients import load_recipients
+    from briefgen.project.load import load_project
     from briefgen.render.book import RenderOptions
 
-    ctx = click.get_current_context()
-    if (copies is None) != (recipients_file is None):
-        raise click.UsageError("--copies and --recipients go together")
-    if copies is not None:
-        if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
-            fmt = "pdf"
-        elif fmt != "pdf":
-            raise click.UsageError("numbered copies are PDFs: use --format pdf with --copies")
     limits = make_limits(kwargs)
-    recipients = None
-    if recipients_file is not None:
-        recipients = load_recipients(existing(recipients_file), limits)
-        if len(recipients) != copies:
-            raise click.UsageError(
-                f"--copies {copies} but {recipients_file} lists {len(recipients)} recipient(s)"
-            )
-    targets = [existing(m) for m in meetings] or [existing(DEFAULT_DATA)]
-    groups: dict[Path, list[Path] | None] = {}
-    for target in targets:
-        root, folders = find_root(target)
-        if folders is None or groups.get(root, []) is None:
-            groups[root] = None
-        else:
-            groups.setdefault(root, []).extend(folders)  # type: ignore[union-attr]
+    fmt, recipients = _copies(copies, recipients_file, fmt, limits)
     options = BuildOptions(
         out_dir=out_dir,
         format=fmt,
@@ -190,13 +168,59 @@ def build(
         load_project(
             root, folders, all_people=False, limits=limits, templates=templates, theme=theme
         )
-        for root, folders in groups.items()
+        for root, folders in group_targets(meetings).items()
     ]
     for project in projects:
+        emit(check_project(project), "text")
         try:
             edition_of(project, edition)
         except BriefgenError as exc:
             raise click.UsageError(str(exc)) from None
+    build_all(projects, options)
+
+
+def _copies(
+    copies: int | None, recipients_file: Path | None, fmt: Format, limits: Limits
+) -> tuple[Format, list[Recipient] | None]:
+    """The format and recipients of numbered copies; usage errors when they do not fit."""
+    from briefgen.project.recipients import load_recipients
+
+    if (copies is None) != (recipients_file is None):
+        raise click.UsageError("--copies and --recipients go together")
+    if copies is None or recipients_file is None:
+        return fmt, None
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
+        fmt = "pdf"
+    elif fmt != "pdf":
+        raise click.UsageError("numbered copies are PDFs: use --format pdf with --copies")
+    recipients = load_recipients(existing(recipients_file), limits)
+    if len(recipients) != copies:
+        raise click.UsageError(
+            f"--copies {copies} but {recipients_file} lists {len(recipients)} recipient(s)"
+        )
+    return fmt, recipients
+
+
+def group_targets(meetings: tuple[Path, ...]) -> dict[Path, list[Path] | None]:
+    """The data roots of the MEETING arguments, each with its meetings (``None``: all)."""
+    from briefgen.project.load import find_root
+
+    groups: dict[Path, list[Path] | None] = {}
+    for target in [existing(m) for m in meetings] or [existing(DEFAULT_DATA)]:
+        root, folders = find_root(target)
+        known = groups.get(root, [])
+        if folders is None or known is None:
+            groups[root] = None
+        else:
+            groups[root] = [*known, *folders]
+    return groups
+
+
+def build_all(projects: list[Project], options: BuildOptions) -> None:
+    """Build every project, report what was written, raise one BuildFailed for all failures."""
+    from briefgen.build.run import build_project
+
     written: list[Path] = []
     failures: list[str] = []
     problems: list[Problem] = []
@@ -210,7 +234,6 @@ def build(
                 bar(meeting, state)
 
         for project in projects:
-            emit(check_project(project), "text")
             try:
                 written += build_project(project, options, progress=progress)
             except BuildFailed as exc:
@@ -220,7 +243,9 @@ def build(
     for path in written:
         click.echo(f"wrote {path}")
     if current:
-        click.echo(f"{len(current)} meeting(s) up to date in {out_dir} (--force builds them again)")
+        click.echo(
+            f"{len(current)} meeting(s) up to date in {options.out_dir} (--force builds them again)"
+        )
     if failures:
         raise BuildFailed(failures, written, problems)
 
