@@ -16,8 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from briefgen.codes import lookup
 from briefgen.errors import Problem
@@ -89,11 +94,38 @@ class YamlReadError(Exception):
         super().__init__("; ".join(p.message for p in problems))
 
 
-class _StrictComposer(yaml.SafeLoader):
-    """A loader used only to compose nodes; it records anchors, aliases and tags."""
+class _PurePythonParser(Reader, Scanner, Parser):
+    """PyYAML's own reader, scanner and parser, for a PyYAML built without libyaml."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+def _parser_class() -> Any:
+    """libyaml's scanner and parser when PyYAML has them (about five times faster)."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        return _PurePythonParser
+    return CParser
+
+
+_PARSER: Any = _parser_class()
+
+
+class _StrictComposer(Composer, Resolver, _PARSER):  # type: ignore[misc]
+    """A loader used only to compose nodes; it records anchors, aliases and tags.
+
+    Events come from libyaml (or PyYAML's parser); composing stays in Python,
+    so the checks below are the same either way.
+    """
 
     def __init__(self, text: str, path: Path) -> None:
-        super().__init__(text)
+        _PARSER.__init__(self, text)
+        Composer.__init__(self)
+        Resolver.__init__(self)
         self.briefgen_path = path
         self.briefgen_problems: list[Problem] = []
 
@@ -102,9 +134,9 @@ class _StrictComposer(yaml.SafeLoader):
         self.briefgen_problems.append(Problem(self.briefgen_path, line, col, message, hint, code))
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        event: Any = self.peek_event()
         if isinstance(event, AliasEvent):
-            self.get_event()  # type: ignore[no-untyped-call]
+            self.get_event()
             self._note(
                 event.start_mark,
                 "BG102",
@@ -181,6 +213,9 @@ def parse_yaml(raw: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlD
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "nesting depth" in str(exc.problem):  # libyaml's own bound
+            too_deep = Problem(path, line, col, "nesting is far too deep", "flatten it", "BG110")
+            raise YamlReadError([too_deep]) from exc
         message = f"invalid YAML: {exc.problem or exc.context}"
         raise YamlReadError(
             [Problem(path, line, col, message, _syntax_hint(exc), "BG100")]
@@ -343,7 +378,7 @@ def _to_data(
         )
         return None
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value == "":
+        if not node.style and node.value == "":  # plain (None from PyYAML, "" from libyaml)
             return None
         return str(node.value)
     if isinstance(node, SequenceNode):
@@ -368,7 +403,7 @@ def _to_data(
             )
             continue
         key = str(key_node.value)
-        if key == "<<" and key_node.style is None:
+        if key == "<<" and not key_node.style:
             problems.append(
                 Problem(
                     document.path,
