@@ -29,6 +29,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .load import AttachmentFile, MeetingRecord, Project
 from .model import Edition, ProjectConfig
 from .output import write_atomic
+from .pdfengine import require_pdf_engine
 from .recipients import IssuedCopy, Recipient, copy_file_name, register_csv
 from .render import BuildInfo, Copy, RenderOptions, make_environment, render_book
 from .themes import builtin_templates
@@ -224,6 +225,8 @@ def build_project(
     names every failed meeting and lists what was written.
     """
     options = project_options(project, options)
+    if any(name.endswith(".pdf") for name in output_names(options.format)):
+        require_pdf_engine()
     records = list(meetings if meetings is not None else project.meetings)
     versions = {r.id: meeting_version(r, options.template_dir) for r in records}
     if options.final:
