@@ -15,14 +15,16 @@ from itertools import combinations, pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .editions import DEFAULT_SCHEMES
-from .errors import Problem
-from .i18n import CatalogueError, language_name, missing_labels
-from .load import TEMPLATES_DIR, MeetingRecord, PersonRecord, Project
-from .model import Entry
-from .protocol import display_name
-from .scripts import font_package, script_name, uncovered
-from .yamlread import DataPath, YamlDocument
+from briefgen.errors import Problem, sort_problems
+from briefgen.project.config import TEMPLATES_DIR
+from briefgen.project.load import Project
+from briefgen.protocol.editions import DEFAULT_SCHEMES
+from briefgen.protocol.forms import display_name
+from briefgen.render.i18n import CatalogueError, language_name, missing_labels
+from briefgen.render.scripts import font_package, script_name, uncovered
+from briefgen.schema.models import Entry
+from briefgen.schema.records import MeetingRecord, PersonRecord
+from briefgen.schema.yamlread import DataPath, YamlDocument
 
 #: Markings accepted when the project's briefgen.yaml does not list its own: every
 #: marking of the built-in schemes (UK, US, NATO, EU, generic).
@@ -47,6 +49,14 @@ _TRANSLIT_VARIANTS = (
 _WORD = re.compile(r"[^\W\d_]{4,}")
 #: Similarity (0–100) above which two full names of different people are queried.
 NAME_SIMILARITY = 92
+
+
+def check_project(project: Project) -> list[Problem]:
+    """Every warning about a loaded project: the loader's and the lints', sorted by place.
+
+    ``check``, ``build`` and the preview call this after :func:`load_project`.
+    """
+    return sort_problems([*project.problems, *lint_project(project, project.complete)])
 
 
 def lint_project(project: Project, all_people: bool = True) -> list[Problem]:

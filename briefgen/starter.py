@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import BriefgenError
-from .i18n import SHIPPED_LANGUAGES
-from .model import ID_PATTERN
-from .output import write_atomic
+from briefgen.errors import BriefgenError
+from briefgen.outputs.atomic import write_atomic
+from briefgen.render.i18n import SHIPPED_LANGUAGES
+from briefgen.schema.fields import ID_PATTERN
 
 _ID_RE = re.compile(ID_PATTERN)
 _DATED_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(.+))?$")
@@ -244,7 +244,7 @@ def write_missing_schemas(files: list[Starter]) -> list[Path]:
     An existing schema file is left alone, even an old one: ``briefgen schema
     --out`` refreshes them.
     """
-    from .schema import schema_file_bytes
+    from briefgen.schema.jsonschema import schema_file_bytes
 
     contents = schema_file_bytes()
     written = []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 
 from .conftest import EXAMPLE, EXAMPLE_MEETING, REPO, DataTree
 
@@ -124,7 +124,7 @@ def test_python_dash_m_works() -> None:
 
 def test_check_does_not_import_weasyprint() -> None:
     code = (
-        "import sys; from click.testing import CliRunner; from briefgen.cli import main; "
+        "import sys; from click.testing import CliRunner; from briefgen.cli.main import main; "
         f"r = CliRunner().invoke(main, ['check', {str(EXAMPLE)!r}]); "
         "assert r.exit_code == 0, r.output; print('weasyprint' in sys.modules)"
     )

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from briefgen.schema import schema_file_bytes
-from briefgen.yamlread import parse_yaml
+from briefgen.schema.jsonschema import schema_file_bytes
+from briefgen.schema.yamlread import parse_yaml
 
 from .conftest import EXAMPLE, REPO
 from .test_schema import as_editor_sees_it

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import GitError, ValidationFailed
-from briefgen.meetings_json import list_meetings, meetings_json
+from briefgen.vcs.meetings_json import list_meetings, meetings_json
 
 from .conftest import HOME, PERSON_A, write_tree
 from .gitrepo import GitRepo, base_tree

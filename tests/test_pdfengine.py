@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen import pdfengine
 from briefgen.cli import main
+from briefgen.outputs import pdfengine
 
 from .conftest import EXAMPLE, DataTree
 
@@ -53,12 +53,12 @@ def test_check_and_an_html_build_need_no_weasyprint(data_tree: DataTree, tmp_pat
 
 
 def test_importing_the_pdf_module_without_weasyprint_is_a_user_error() -> None:
-    """The second guard, for callers that reach ``briefgen.pdf`` without asking first."""
+    """The second guard, for callers that reach ``briefgen.outputs.pdf`` without asking first."""
     code = (
         "import sys; sys.modules['weasyprint'] = None\n"
         "from briefgen.errors import PdfEngineMissing\n"
         "try:\n"
-        "    import briefgen.pdf\n"
+        "    import briefgen.outputs.pdf\n"
         "except PdfEngineMissing as exc:\n"
         "    print(exc)\n"
     )
