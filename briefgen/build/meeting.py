@@ -152,32 +152,7 @@ def render_outputs(
     view = edition_record(project, record, edition)
     folder = output_folder(options.out_dir, record, edition.name if edition else None)
     build = describe_build(version)
-    created = source_date(version)
-    allowed = [project.root / "people", record.folder, builtin_templates()]
-    if options.template_dir is not None:
-        allowed.append(options.template_dir)
-
-    def lay_out(html: str, book: bool) -> bytes:
-        from briefgen.outputs.pdf import render_pdf
-
-        return render_pdf(
-            html,
-            base_dir=record.folder,
-            allowed=allowed,
-            created=created,
-            identifier=record.id,
-            timeout=options.timeout,
-            variant=options.pdf_variant if book else None,
-            attachments=read_attachments(view, options.limits) if book else (),
-        )
-
-    def pdf(html: str, *, book: bool = False) -> bytes:
-        """The PDF of ``html``; the book takes the variant and the attachments."""
-        special = book and (options.pdf_variant is not None or bool(view.attachments))
-        if pdf_memo is None or special:
-            return lay_out(html, book)
-        return pdf_memo.pdf(html, lambda h: lay_out(h, book))
-
+    pdf = _pdf_function(project, view, options, version, pdf_memo)
     if options.format == "ics":
         from briefgen.render.ics import programme_ics
 
@@ -200,6 +175,46 @@ def render_outputs(
             outputs.append((folder / "book.pdf", pdf(html, book=True)))
     env = make_environment(options.template_dir, options.theme or "default")
     return outputs + render_protocol_material(view, env, folder, options, pdf)
+
+
+def _pdf_function(
+    project: Project,
+    view: MeetingRecord,
+    options: BuildOptions,
+    version: VersionInfo | None,
+    pdf_memo: PdfMemo | None,
+) -> Callable[..., bytes]:
+    """``pdf(html, book=False)``: the PDF of one of the meeting's HTML outputs.
+
+    The book takes the PDF variant and the attachments; other PDFs whose HTML
+    is unchanged come from ``pdf_memo`` instead of being laid out again.
+    """
+    created = source_date(version)
+    allowed = [project.root / "people", view.folder, builtin_templates()]
+    if options.template_dir is not None:
+        allowed.append(options.template_dir)
+
+    def lay_out(html: str, book: bool) -> bytes:
+        from briefgen.outputs.pdf import render_pdf
+
+        return render_pdf(
+            html,
+            base_dir=view.folder,
+            allowed=allowed,
+            created=created,
+            identifier=view.id,
+            timeout=options.timeout,
+            variant=options.pdf_variant if book else None,
+            attachments=read_attachments(view, options.limits) if book else (),
+        )
+
+    def pdf(html: str, *, book: bool = False) -> bytes:
+        special = book and (options.pdf_variant is not None or bool(view.attachments))
+        if pdf_memo is None or special:
+            return lay_out(html, book)
+        return pdf_memo.pdf(html, lambda h: lay_out(h, book))
+
+    return pdf
 
 
 def render_protocol_material(

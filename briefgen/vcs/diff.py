@@ -125,7 +125,39 @@ def _when_where(item: ProgrammeItem) -> str:
 
 
 def _diff_programme(old: list[ProgrammeItem], new: list[ProgrammeItem]) -> list[Change]:
-    """Items are the same item when their titles match, or failing that their times."""
+    """Removed items, then changes to the items kept (in new order), then added items."""
+    pairs, free_old, free_new = _pair_items(old, new)
+    changes = [
+        Change(
+            "programme",
+            "removed",
+            Where("programme", item=i),
+            old[i].title,
+            before=_when_where(old[i]),
+        )
+        for i in free_old
+    ]
+    for i, j in sorted(pairs, key=lambda pair: pair[1]):
+        changes += _item_changes(old[i], new[j], j)
+    changes += [
+        Change(
+            "programme",
+            "added",
+            Where("programme", item=j),
+            new[j].title,
+            after=_when_where(new[j]),
+        )
+        for j in free_new
+    ]
+    order = {"removed": 0, "moved": 1, "edited": 1, "changed": 1, "added": 2}
+    return sorted(changes, key=lambda c: (order[c.action], c.where.item or 0))
+
+
+def _pair_items(
+    old: list[ProgrammeItem], new: list[ProgrammeItem]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Items are the same item when their titles match, or failing that their times, or
+    failing that their titles are similar; returns the pairs and the unpaired on each side."""
     pairs: list[tuple[int, int]] = []
     free_old, free_new = list(range(len(old))), list(range(len(new)))
     for same in (
@@ -139,59 +171,23 @@ def _diff_programme(old: list[ProgrammeItem], new: list[ProgrammeItem]) -> list[
                 pairs.append((i, j))
                 free_old.remove(i)
                 free_new.remove(j)
+    return pairs, free_old, free_new
+
+
+def _item_changes(a: ProgrammeItem, b: ProgrammeItem, index: int) -> list[Change]:
+    """A kept item moved in time, retitled, or moved to another place."""
     changes: list[Change] = []
-    for i in free_old:
-        item = old[i]
-        changes.append(
-            Change(
-                "programme",
-                "removed",
-                Where("programme", item=i),
-                item.title,
-                before=_when_where(item),
-            )
-        )
-    for i, j in sorted(pairs, key=lambda pair: pair[1]):
-        a, b = old[i], new[j]
-        where = Where("programme", item=j)
-        if _slot(a) != _slot(b):
-            changes.append(Change("programme", "moved", where, b.title, _slot(a), _slot(b)))
-        if not same_text(a.title, b.title):
-            changes.append(
-                Change(
-                    "programme",
-                    "edited",
-                    Where("programme", item=j, field="title"),
-                    b.title,
-                    a.title,
-                    b.title,
-                    word_edits(a.title, b.title),
-                )
-            )
-        if a.place != b.place:
-            changes.append(
-                Change(
-                    "programme",
-                    "changed",
-                    Where("programme", item=j, field="place"),
-                    f"{b.title}, place",
-                    a.place,
-                    b.place,
-                )
-            )
-    for j in free_new:
-        item = new[j]
-        changes.append(
-            Change(
-                "programme",
-                "added",
-                Where("programme", item=j),
-                item.title,
-                after=_when_where(item),
-            )
-        )
-    order = {"removed": 0, "moved": 1, "edited": 1, "changed": 1, "added": 2}
-    return sorted(changes, key=lambda c: (order[c.action], c.where.item or 0))
+    if _slot(a) != _slot(b):
+        where = Where("programme", item=index)
+        changes.append(Change("programme", "moved", where, b.title, _slot(a), _slot(b)))
+    if not same_text(a.title, b.title):
+        where = Where("programme", item=index, field="title")
+        edits = word_edits(a.title, b.title)
+        changes.append(Change("programme", "edited", where, b.title, a.title, b.title, edits))
+    if a.place != b.place:
+        where = Where("programme", item=index, field="place")
+        changes.append(Change("programme", "changed", where, f"{b.title}, place", a.place, b.place))
+    return changes
 
 
 def _diff_topics(old: list[Topic], new: list[Topic]) -> list[Change]:

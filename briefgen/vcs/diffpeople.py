@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from briefgen.protocol.forms import display_name
 from briefgen.schema.models import Person
@@ -80,114 +81,81 @@ def _diff_delegation_lists(
 
 
 def _diff_delegation(old: DelegationRecord, new: DelegationRecord) -> list[Change]:
-    changes: list[Change] = []
+    """The delegation's own fields and side, then its members: gone, new, moved, re-roled."""
+    return [*_delegation_fields(old, new), *_member_changes(old, new)]
+
+
+def _delegation_fields(old: DelegationRecord, new: DelegationRecord) -> list[Change]:
     name = new.delegation.name
-    for key in ("name", "short", "country"):
-        before, after = getattr(old.delegation, key), getattr(new.delegation, key)
-        if before != after:
-            changes.append(
-                Change(
-                    "delegation",
-                    "changed",
-                    Where("delegations", delegation=new.id, field=key),
-                    key,
-                    before,
-                    after,
-                    context=name,
-                )
-            )
+
+    def changed(key: str, label: str, before: str | None, after: str | None) -> Change:
+        where = Where("delegations", delegation=new.id, field=key)
+        return Change("delegation", "changed", where, label, before, after, context=name)
+
+    changes = [
+        changed(key, key, getattr(old.delegation, key), getattr(new.delegation, key))
+        for key in ("name", "short", "country")
+        if getattr(old.delegation, key) != getattr(new.delegation, key)
+    ]
     if old.is_host != new.is_host:
-        changes.append(
-            Change(
-                "delegation",
-                "changed",
-                Where("delegations", delegation=new.id, field="host"),
-                "side",
-                "host" if old.is_host else "guest",
-                "host" if new.is_host else "guest",
-                context=name,
-            )
-        )
+        sides = ("host" if old.is_host else "guest", "host" if new.is_host else "guest")
+        changes.append(changed("host", "side", *sides))
+    return changes
+
+
+def _member_changes(old: DelegationRecord, new: DelegationRecord) -> list[Change]:
+    name = new.delegation.name
     before = {a.record.id: a for a in (*old.members, *old.support)}
     after = {a.record.id: a for a in (*new.members, *new.support)}
 
-    def where(person: str, key: str | None = None) -> Where:
-        return Where("delegations", delegation=new.id, person=person, field=key)
+    def change(action: Action, attendee: Attendee, key: str | None, **text: Any) -> Change:
+        pid = attendee.record.id
+        where = Where("delegations", delegation=new.id, person=pid, field=key)
+        label = display_name(attendee.record.person.name)
+        label = f"{label}, {text.pop('label')}" if "label" in text else label
+        return Change("member", action, where, label, context=name, **text)
 
-    for attendee in (*old.members, *old.support):
-        if attendee.record.id not in after:
-            changes.append(
-                Change(
-                    "member",
-                    "removed",
-                    where(attendee.record.id),
-                    display_name(attendee.record.person.name),
-                    before=_member_line(attendee),
-                    context=name,
-                )
+    changes = [
+        change("removed", attendee, None, before=_member_line(attendee))
+        for attendee in (*old.members, *old.support)
+        if attendee.record.id not in after
+    ]
+    kept = _kept_in_order(
+        [a.record.id for a in old.members if a.record.id in after],
+        [a.record.id for a in new.members if a.record.id in before],
+    )
+    for attendee in (*new.members, *new.support):
+        previous = before.get(attendee.record.id)
+        if previous is None:
+            changes.append(change("added", attendee, None, after=_member_line(attendee)))
+            continue
+        was, now = previous.member, attendee.member
+        if was.support != now.support:
+            seated = (
+                "support staff" if was.support else "seated",
+                "support staff" if now.support else "seated",
             )
-    seated_old = [a.record.id for a in old.members if a.record.id in after]
-    seated_new = [a.record.id for a in new.members if a.record.id in before]
-    matcher = difflib.SequenceMatcher(None, seated_old, seated_new, autojunk=False)
-    kept = {
+            changes.append(
+                change("changed", attendee, "support", before=seated[0], after=seated[1])
+            )
+        elif not now.support and attendee.record.id not in kept and previous.rank != attendee.rank:
+            ranks = {"before": ordinal(previous.rank), "after": ordinal(attendee.rank)}
+            changes.append(change("moved", attendee, "precedence", label="precedence", **ranks))
+        explicit = was.role is not None or now.role is not None
+        if explicit and previous.role != attendee.role:
+            roles = {"before": previous.role, "after": attendee.role}
+            changes.append(change("changed", attendee, "role", label="role", **roles))
+    return changes
+
+
+def _kept_in_order(old: list[str], new: list[str]) -> set[str]:
+    """Ids whose relative order is unchanged (the longest common run); the rest moved."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return {
         pid
         for block in matcher.get_matching_blocks()
-        for pid in seated_old[block.a : block.a + block.size]
+        for pid in old[block.a : block.a + block.size]
     }
-    for attendee in (*new.members, *new.support):
-        pid = attendee.record.id
-        previous = before.get(pid)
-        if previous is None:
-            changes.append(
-                Change(
-                    "member",
-                    "added",
-                    where(pid),
-                    display_name(attendee.record.person.name),
-                    after=_member_line(attendee),
-                    context=name,
-                )
-            )
-            continue
-        label = display_name(attendee.record.person.name)
-        if previous.member.support != attendee.member.support:
-            changes.append(
-                Change(
-                    "member",
-                    "changed",
-                    where(pid, "support"),
-                    label,
-                    "support staff" if previous.member.support else "seated",
-                    "support staff" if attendee.member.support else "seated",
-                    context=name,
-                )
-            )
-        elif not attendee.member.support and pid not in kept and previous.rank != attendee.rank:
-            changes.append(
-                Change(
-                    "member",
-                    "moved",
-                    where(pid, "precedence"),
-                    f"{label}, precedence",
-                    ordinal(previous.rank),
-                    ordinal(attendee.rank),
-                    context=name,
-                )
-            )
-        explicit = previous.member.role is not None or attendee.member.role is not None
-        if explicit and previous.role != attendee.role:
-            changes.append(
-                Change(
-                    "member",
-                    "changed",
-                    where(pid, "role"),
-                    f"{label}, role",
-                    previous.role,
-                    attendee.role,
-                    context=name,
-                )
-            )
-    return changes
 
 
 _PERSON_FIELDS: dict[str, tuple[str, Callable[[Person], object]]] = {
