@@ -38,10 +38,3 @@ _library.modified
 # Public API used by tests: the watcher's state and a drawn text's bounding box.
 watch.Watcher.alive
 TextItem.box
-
-# The library of `briefgen meetings --json [--changed-since REV]` (docs/github-workflow.yml's
-# job matrix); the command that calls them is not wired into the CLI yet.
-from briefgen.vcs import meetings_json  # noqa: E402
-
-meetings_json.list_meetings
-meetings_json.meetings_json
