@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: book test lint typecheck bench clean
+.PHONY: book test lint typecheck bench golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +12,11 @@ $(BIN)/python:
 
 # Stamps re-run the install when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[pdf]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[pdf,dev]"
 	touch $@
 
 book: $(VENV)/.installed
@@ -31,6 +31,10 @@ typecheck: $(VENV)/.installed-dev
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q
+
+# Refresh the golden HTML and page images (tests/testdata) after an intended change; review them.
+golden: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q --update-golden tests/test_golden.py tests/test_visual.py
 
 # Performance table (see README "Performance"); takes several minutes.
 bench: $(VENV)/.installed

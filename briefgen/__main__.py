@@ -1,6 +1,6 @@
 """``python -m briefgen``."""
 
-from .cli import main
+from briefgen.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .codes import CODES, Severity
+from briefgen.codes import CODES, Severity
 
 
 @dataclass(frozen=True, order=True)
@@ -104,14 +104,26 @@ class RenderError(BriefgenError):
     """A template or the PDF engine could not produce a correct output."""
 
 
+class PdfEngineMissing(RenderError):
+    """PDF output was asked for, but WeasyPrint (the ``pdf`` extra) is missing or cannot load."""
+
+
 class OutputError(BriefgenError):
     """An output file could not be written."""
 
 
 class BuildFailed(RenderError):
-    """Some meetings failed to render; the others were written (``written``)."""
+    """Some meetings failed to render; the others were written (``written``).
 
-    def __init__(self, failures: list[str], written: list[Path]) -> None:
+    ``problems`` holds the located problems behind the failures (e.g. the
+    meeting as it was at ``--changes-since REV`` does not validate), printed
+    as ``check`` prints them.
+    """
+
+    def __init__(
+        self, failures: list[str], written: list[Path], problems: Iterable[Problem] = ()
+    ) -> None:
         super().__init__("\n".join(failures))
         self.failures = failures
         self.written = written
+        self.problems = sort_problems(problems)

@@ -4,23 +4,29 @@ Ids are checked against the id pattern before they reach a file, so they
 are safe to write unquoted.  Nothing is overwritten: when one of several
 files already exists none is written, and each file is opened for
 exclusive creation.
+
+Each YAML starter begins with a ``yaml-language-server`` modeline pointing at
+``schemas/`` beside the data folder; the schema files it names are written
+too when they are missing, so the modeline resolves in the editor at once.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import BriefgenError
-from .i18n import SHIPPED_LANGUAGES
-from .model import ID_PATTERN
-from .output import write_atomic
+from briefgen.errors import BriefgenError
+from briefgen.outputs.atomic import write_atomic
+from briefgen.render.i18n import SHIPPED_LANGUAGES
+from briefgen.schema.fields import ID_PATTERN
 
 _ID_RE = re.compile(ID_PATTERN)
 _DATED_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(.+))?$")
 SCHEMA_FOLDER = "schemas"
+_MODELINE = re.compile(r"\A# yaml-language-server: \$schema=(\S+)\n")
 
 
 class StarterError(BriefgenError):
@@ -219,6 +225,41 @@ def write_new(files: list[Starter]) -> list[Path]:
         except OSError as exc:
             raise StarterError(f"cannot write {starter.path} ({exc.strerror})") from exc
         written.append(starter.path)
+    return written + write_missing_schemas(files)
+
+
+def schema_targets(files: list[Starter]) -> list[Path]:
+    """The schema files named by the modelines of ``files``, each once, in order."""
+    targets: dict[Path, None] = {}
+    for starter in files:
+        match = _MODELINE.match(starter.text)
+        if match:
+            targets[Path(os.path.normpath(starter.path.parent / match.group(1)))] = None
+    return list(targets)
+
+
+def write_missing_schemas(files: list[Starter]) -> list[Path]:
+    """Write the schema files the modelines of ``files`` name and that do not exist yet.
+
+    An existing schema file is left alone, even an old one: ``briefgen schema
+    --out`` refreshes them.
+    """
+    from briefgen.schema.jsonschema import schema_file_bytes
+
+    contents = schema_file_bytes()
+    written = []
+    for target in schema_targets(files):
+        if target.name not in contents or target.exists() or target.is_symlink():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with target.open("xb") as handle:
+                handle.write(contents[target.name])
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StarterError(f"cannot write {target} ({exc.strerror})") from exc
+        written.append(target)
     return written
 
 

@@ -13,15 +13,18 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import briefgen.build
-import briefgen.pdf
-import briefgen.render
-from briefgen.build import BuildOptions, build_project
-from briefgen.cache import CACHE_DIR
-from briefgen.cli import main
+import briefgen.build.meeting
+import briefgen.outputs.pdf
+import briefgen.render.book
+import briefgen.render.photos
+from briefgen.build.run import build_project
+from briefgen.cli.main import main
 from briefgen.errors import BuildFailed
-from briefgen.load import load_project
-from briefgen.render import RenderOptions, builtin_templates
+from briefgen.options import BuildOptions
+from briefgen.outputs.cache import CACHE_DIR
+from briefgen.project.load import load_project
+from briefgen.project.themes import builtin_templates
+from briefgen.render.book import RenderOptions
 
 from .conftest import AWAY, EXAMPLE, PERSON_A, DataTree
 
@@ -53,8 +56,12 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
         return wrapper
 
-    monkeypatch.setattr(briefgen.build, "render_book", counting("book", briefgen.build.render_book))
-    monkeypatch.setattr(briefgen.pdf, "render_pdf", counting("pdf", briefgen.pdf.render_pdf))
+    monkeypatch.setattr(
+        briefgen.build.meeting, "render_book", counting("book", briefgen.build.meeting.render_book)
+    )
+    monkeypatch.setattr(
+        briefgen.outputs.pdf, "render_pdf", counting("pdf", briefgen.outputs.pdf.render_pdf)
+    )
     return counts
 
 
@@ -139,13 +146,13 @@ def test_changed_photo_rebuilds_and_downscaled_photos_are_cached(
     assert len(list((out / CACHE_DIR / "photos").iterdir())) == 1
     first = (out / "m" / "book.html").read_text()
     fitted: list[bytes] = []
-    real_fit = briefgen.render.fit_photo
+    real_fit = briefgen.render.photos.fit_photo
 
     def fit(data: bytes, *args: Any) -> tuple[bytes, str]:
         fitted.append(data)
         return real_fit(data, *args)
 
-    monkeypatch.setattr(briefgen.render, "fit_photo", fit)
+    monkeypatch.setattr(briefgen.render.photos, "fit_photo", fit)
     assert build(root, out, format="html", force=True) == ["m/book.html"]
     assert fitted == []  # taken from the cache
     assert (out / "m" / "book.html").read_text() == first
@@ -233,7 +240,7 @@ def test_cli_parallel_build_then_up_to_date(data_tree: DataTree, tmp_path: Path)
 
 def test_html_build_does_not_import_weasyprint(tmp_path: Path) -> None:
     code = (
-        "import sys; from click.testing import CliRunner; from briefgen.cli import main; "
+        "import sys; from click.testing import CliRunner; from briefgen.cli.main import main; "
         f"r = CliRunner().invoke(main, ['build', {str(EXAMPLE)!r}, '--format', 'html', "
         f"'--out', {str(tmp_path)!r}]); "
         "assert r.exit_code == 0, r.output; print('weasyprint' in sys.modules)"

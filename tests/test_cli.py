@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 
 from .conftest import EXAMPLE, EXAMPLE_MEETING, REPO, DataTree
 
@@ -124,7 +124,7 @@ def test_python_dash_m_works() -> None:
 
 def test_check_does_not_import_weasyprint() -> None:
     code = (
-        "import sys; from click.testing import CliRunner; from briefgen.cli import main; "
+        "import sys; from click.testing import CliRunner; from briefgen.cli.main import main; "
         f"r = CliRunner().invoke(main, ['check', {str(EXAMPLE)!r}]); "
         "assert r.exit_code == 0, r.output; print('weasyprint' in sys.modules)"
     )
@@ -219,3 +219,11 @@ def test_every_code_is_documented() -> None:
     text = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
     for code in CODES.values():
         assert f"| `{code.code}` | `{code.slug}` | {code.severity} |" in text
+
+
+def test_meetings_lists_the_meeting_ids_for_a_ci_matrix() -> None:
+    result = CliRunner().invoke(main, ["meetings", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == ["2017-09-28-ankara"]
+    plain = CliRunner().invoke(main, ["meetings", str(EXAMPLE)])
+    assert plain.output == "2017-09-28-ankara\n"

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from briefgen.cli import main
-from briefgen.diff import WordEdit, word_edits
+from briefgen.cli.main import main
+from briefgen.vcs.changeset import WordEdit, word_edits
 
 from .gitrepo import GitRepo, base_tree
 
@@ -242,7 +242,7 @@ def test_option_like_revision_is_not_passed_to_git_as_an_option(
     series: tuple[GitRepo, dict[str, str]],
 ) -> None:
     from briefgen.errors import GitError
-    from briefgen.gitinfo import Repository, resolve_revision
+    from briefgen.vcs.gitinfo import Repository, resolve_revision
 
     repo, _ = series
     with pytest.raises(GitError, match="unknown revision '--output=x'"):
@@ -319,7 +319,7 @@ def test_word_edits_keep_every_word_once() -> None:
 def test_diff_does_not_import_weasyprint(series: tuple[GitRepo, dict[str, str]]) -> None:
     repo, commits = series
     code = (
-        "import sys; from click.testing import CliRunner; from briefgen.cli import main; "
+        "import sys; from click.testing import CliRunner; from briefgen.cli.main import main; "
         f"r = CliRunner().invoke(main, ['diff', {commits['initial']!r}, "
         f"{str(repo.top / 'delegations/m2')!r}]); "
         "assert r.exit_code == 0, r.output; print('weasyprint' in sys.modules)"

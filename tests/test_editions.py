@@ -19,17 +19,17 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from briefgen.cli import main
-from briefgen.editions import (
+from briefgen.cli.main import main
+from briefgen.project.load import load_project
+from briefgen.protocol.editions import (
     DEFAULT_SCHEMES,
     book_marking,
     compare_markings,
     highest_marking,
     select,
 )
-from briefgen.load import load_project
-from briefgen.model import Edition, Entry, Meeting, ProjectConfig
-from briefgen.render import Copy, make_environment, render_book
+from briefgen.render.book import Copy, make_environment, render_book
+from briefgen.schema.models import Edition, Entry, Meeting, ProjectConfig
 
 from .conftest import EXAMPLE, EXAMPLE_MEETING, write_tree
 
@@ -248,7 +248,8 @@ def test_marking_ranks() -> None:
     assert compare_markings("UNCLASSIFIED", "CONFIDENTIAL", DEFAULT_SCHEMES) == -1
     assert compare_markings("OFFICIAL", "CONFIDENTIAL", DEFAULT_SCHEMES) is None
     own = (("GREEN", "AMBER", "RED"),)
-    assert highest_marking("GREEN", ["red", "AMBER"], own) == "RED"
+    # The marking keeps its case; the book capitalises it by the rules of its language.
+    assert highest_marking("GREEN", ["red", "AMBER"], own) == "red"
 
 
 def check_json(root: Path) -> list[dict[str, Any]]:

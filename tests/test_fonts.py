@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from weasyprint.urls import FatalURLFetchingError
 
-from briefgen.fonts import bundled_font_files, font_face_css
-from briefgen.pdf import SandboxedFetcher
+from briefgen.outputs.pdf import SandboxedFetcher
+from briefgen.render.fonts import bundled_font_files, font_face_css
 
 from .conftest import EXAMPLE_MEETING, require_tool
 

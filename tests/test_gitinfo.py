@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen import gitinfo
-from briefgen.build import meeting_version
-from briefgen.cli import main
+from briefgen.build.meeting import meeting_version
+from briefgen.cli.main import main
 from briefgen.errors import BriefgenError, GitError
-from briefgen.gitinfo import VersionInfo, source_date, version_info
-from briefgen.load import load_project
+from briefgen.project.load import load_project
+from briefgen.vcs import gitinfo
+from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
 
 from .gitrepo import GitRepo, base_tree
 

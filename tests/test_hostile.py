@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import main
+from briefgen.cli.main import main
 
 from .conftest import DataTree
 
@@ -91,10 +91,11 @@ from collections.abc import Iterator  # noqa: E402
 
 from pypdf import PdfReader  # noqa: E402
 
-from briefgen.build import BuildOptions, build_project  # noqa: E402
+from briefgen.build.run import build_project  # noqa: E402
 from briefgen.errors import RenderError  # noqa: E402
-from briefgen.load import load_project  # noqa: E402
-from briefgen.render import builtin_templates  # noqa: E402
+from briefgen.options import BuildOptions  # noqa: E402
+from briefgen.project.load import load_project  # noqa: E402
+from briefgen.project.themes import builtin_templates  # noqa: E402
 
 from .conftest import require_tool  # noqa: E402
 

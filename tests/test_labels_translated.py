@@ -11,13 +11,14 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from briefgen.changes import ChangeSet
-from briefgen.diff import diff_meetings
-from briefgen.i18n import SHIPPED_LANGUAGES, SOURCE_LANGUAGE
-from briefgen.load import MeetingRecord, load_project
-from briefgen.protocol_render import render_place_cards, render_pocket, render_seating_svg
-from briefgen.render import BuildInfo, Copy, make_environment, render_book
-from briefgen.themes import THEME_NAMES, builtin_templates
+from briefgen.project.load import load_project
+from briefgen.project.themes import THEMES, builtin_templates
+from briefgen.render.book import BuildInfo, ChangeMarks, Copy, make_environment, render_book
+from briefgen.render.i18n import SHIPPED_LANGUAGES, SOURCE_LANGUAGE
+from briefgen.render.material import render_place_cards, render_pocket, render_seating_svg
+from briefgen.schema.records import MeetingRecord
+from briefgen.vcs.changes import ChangeSet
+from briefgen.vcs.diff import diff_meetings
 
 from .conftest import write_tree
 
@@ -132,7 +133,7 @@ def label_pattern(msgid: str) -> re.Pattern[str]:
     return re.compile(start + body + end)
 
 
-def outputs(record: MeetingRecord, theme: str, changes: ChangeSet) -> dict[str, str]:
+def outputs(record: MeetingRecord, theme: str, changes: ChangeMarks) -> dict[str, str]:
     env = make_environment(None, theme)
     build = BuildInfo(built=record.meeting.date, commit="abc1234", draft=True)
     book = render_book(record, env, build=build, changes=changes, copy=Copy(1, 2, "Rho Sigma"))
@@ -144,7 +145,7 @@ def outputs(record: MeetingRecord, theme: str, changes: ChangeSet) -> dict[str, 
     }
 
 
-@pytest.mark.parametrize("theme", THEME_NAMES)
+@pytest.mark.parametrize("theme", list(THEMES))
 @pytest.mark.parametrize("language", [c for c in SHIPPED_LANGUAGES if c != SOURCE_LANGUAGE])
 def test_no_english_label_in_any_output(tmp_path: Path, language: str, theme: str) -> None:
     old = write_tree(
@@ -156,7 +157,7 @@ def test_no_english_label_in_any_output(tmp_path: Path, language: str, theme: st
     )
     [before] = load_project(old).meetings
     [record] = load_project(root).meetings
-    changes = ChangeSet("abc1234", tuple(diff_meetings(before, record)))
+    changes = ChangeSet("abc1234", tuple(diff_meetings(before, record))).for_book()
     with (builtin_templates() / "locale" / f"{language}.po").open("rb") as handle:
         catalogue = read_po(handle)
     labels = [

@@ -12,8 +12,13 @@ import pytest
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, build_project
-from briefgen.i18n import (
+from briefgen.build.run import build_project
+from briefgen.lint import check_project
+from briefgen.options import BuildOptions
+from briefgen.project.load import load_project
+from briefgen.project.themes import THEMES, TemplateSet, builtin_templates
+from briefgen.render.book import make_environment, render_book
+from briefgen.render.i18n import (
     SHIPPED_LANGUAGES,
     format_long_date,
     format_timezone,
@@ -21,9 +26,6 @@ from briefgen.i18n import (
     template_labels,
     upper,
 )
-from briefgen.load import load_project
-from briefgen.render import make_environment, render_book
-from briefgen.themes import THEME_NAMES, TemplateSet, builtin_templates
 
 from .conftest import EXAMPLE, DataTree, require_tool
 from .pdfinfo import outline
@@ -79,7 +81,7 @@ def pdf_text(pdf: Path) -> str:
 
 
 def test_every_shipped_catalogue_translates_every_label_of_both_themes() -> None:
-    for theme in THEME_NAMES:
+    for theme in THEMES:
         templates = TemplateSet(theme=theme)
         assert len(template_labels(templates)) >= 25
         for language in SHIPPED_LANGUAGES:
@@ -172,7 +174,7 @@ def test_user_catalogue_overrides_and_missing_labels_fall_back_to_english(
         }
     )
     project = load_project(root)
-    [warning] = [p for p in project.warnings if p.code == "BG412"]
+    [warning] = [p for p in check_project(project) if p.code == "BG412"]
     assert warning.message.startswith(f"{len(template_labels(project.templates)) - 1} label(s)")
     assert "French" in warning.message
     html = render_book(project.meetings[0], make_environment(project.template_dir))
@@ -188,7 +190,7 @@ def test_english_labels_can_be_renamed_by_a_user_catalogue(data_tree: DataTree) 
     )
     root = data_tree(**{"templates/locale/en.po": en})
     project = load_project(root)
-    assert not [p for p in project.warnings if p.code == "BG412"]
+    assert not [p for p in check_project(project) if p.code == "BG412"]
     html = render_book(project.meetings[0], make_environment(project.template_dir))
     assert '<h2 class="section-title">Schedule</h2>' in html
     assert '<li><a href="#programme">Schedule</a>' in html
@@ -220,7 +222,7 @@ def test_a_language_without_catalogue_prints_english_labels_and_local_dates(
         }
     )
     project = load_project(root)
-    assert [p.code for p in project.warnings if p.code == "BG412"] == ["BG412"]
+    assert [p.code for p in check_project(project) if p.code == "BG412"] == ["BG412"]
     html = render_book(project.meetings[0], make_environment())
     assert "Donnerstag, 2. Januar 2020" in html
     assert '<h2 id="contents-title">Contents</h2>' in html

@@ -4,22 +4,22 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.lint import fold, transliteration_key
-from briefgen.load import load_project
+from briefgen.lint import check_project, fold, transliteration_key
+from briefgen.project.load import load_project
 
 from .conftest import EXAMPLE, DataTree
 
 
 def warnings(root: Path) -> list[str]:
-    return [f"{p.format(relative_to=root)}" for p in load_project(root).warnings]
+    return [f"{p.format(relative_to=root)}" for p in check_project(load_project(root))]
 
 
 def codes(root: Path) -> list[str]:
-    return [p.code for p in load_project(root).warnings]
+    return [p.code for p in check_project(load_project(root))]
 
 
 def test_example_data_has_no_warnings() -> None:
-    assert load_project(EXAMPLE).warnings == []
+    assert check_project(load_project(EXAMPLE)) == []
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ topics:
 )
 def test_misspelt_name_in_text_is_found(data_tree: DataTree, text: str) -> None:
     root = data_tree(**{"m/meeting.yaml": MEETING_WITH_TEXT.format(text=text)})
-    [warning] = load_project(root).warnings
+    [warning] = check_project(load_project(root))
     assert warning.code == "BG406"
     assert warning.line == 9
 
@@ -96,7 +96,7 @@ def test_misspelt_name_in_text_is_found(data_tree: DataTree, text: str) -> None:
 )
 def test_correct_or_unrelated_text_is_not_flagged(data_tree: DataTree, text: str) -> None:
     root = data_tree(**{"m/meeting.yaml": MEETING_WITH_TEXT.format(text=text)})
-    assert load_project(root).warnings == []
+    assert check_project(load_project(root)) == []
 
 
 def test_alias_spelling_in_text_is_accepted(data_tree: DataTree) -> None:
@@ -107,7 +107,7 @@ def test_alias_spelling_in_text_is_accepted(data_tree: DataTree) -> None:
             "Beta]\noffice: Deputy Minister\n",
         }
     )
-    assert load_project(root).warnings == []
+    assert check_project(load_project(root)) == []
 
 
 def test_distinct_people_with_distinct_names_are_not_near_duplicates(data_tree: DataTree) -> None:
@@ -142,10 +142,10 @@ def test_file_comment_silences_a_warning(data_tree: DataTree) -> None:
 
 def test_configured_markings_replace_the_defaults(data_tree: DataTree) -> None:
     root = data_tree(**{"briefgen.yaml": "markings: [PUBLIC, EYES ONLY]\n"})
-    [warning] = load_project(root).warnings
+    [warning] = check_project(load_project(root))
     assert warning.code == "BG409"
     root = data_tree(**{"briefgen.yaml": "markings: [Official]\n"})
-    assert load_project(root).warnings == []
+    assert check_project(load_project(root)) == []
 
 
 def test_programme_in_order_without_overlap_is_quiet(data_tree: DataTree) -> None:
@@ -172,7 +172,7 @@ def test_the_articles_misspelling_of_vladimir_is_caught(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    [warning] = load_project(root).warnings
+    [warning] = check_project(load_project(root))
     assert warning.code == "BG406"
     assert warning.message == ("'Vladmir' looks like a misspelling of 'Vladimir' (Vladimir Putin)")
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import ValidationFailed
-from briefgen.load import find_root, load_project
+from briefgen.lint import check_project
+from briefgen.project.load import find_root, load_project
 
 from .conftest import EXAMPLE, EXAMPLE_MEETING, DataTree
 
@@ -207,7 +208,7 @@ PERSON_WITH_PHOTO = "name:\n  given: Boris\n  family: Beta\nphoto: {}\n"
 def test_unlisted_delegation_file_is_a_warning(data_tree: DataTree) -> None:
     root = data_tree(**{"m/stray.yaml": "name: Stray\nmembers:\n  - person: anna-alpha\n"})
     project = load_project(root)
-    [warning] = [w for w in project.warnings if w.code == "BG401"]
+    [warning] = [w for w in check_project(project) if w.code == "BG401"]
     assert warning.severity == "warning"
     assert warning.file.name == "stray.yaml"
 

@@ -12,9 +12,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, build_project
-from briefgen.load import load_project
-from briefgen.render import RenderOptions, pixels_for
+from briefgen.build.run import build_project
+from briefgen.options import BuildOptions
+from briefgen.project.load import load_project
+from briefgen.render.book import RenderOptions
+from briefgen.render.photos import pixels_for
 
 from .conftest import write_tree
 from .pdfinfo import (

@@ -4,8 +4,7 @@ from datetime import date
 
 import pytest
 
-from briefgen.model import Name, Person
-from briefgen.protocol import (
+from briefgen.protocol.forms import (
     age_on,
     assign_offsets,
     display_name,
@@ -17,6 +16,7 @@ from briefgen.protocol import (
     short_form,
     split_honorific,
 )
+from briefgen.schema.models import Name, Person
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ import pytest
 from pydantic import BaseModel
 
 from briefgen.errors import RenderError
-from briefgen.load import load_project
-from briefgen.render import RenderOptions, make_environment, render_book
-from briefgen.sandbox import Hidden, plain, vetted
+from briefgen.project.load import load_project
+from briefgen.render.book import RenderOptions, make_environment, render_book
+from briefgen.render.sandbox import Hidden, plain, vetted
 
 from .conftest import DataTree
 

@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import main
-from briefgen.model import Delegation, Meeting, Person
-from briefgen.schema import json_schema, schema_files
-from briefgen.validate import validate_document
-from briefgen.yamlread import parse_yaml
+from briefgen.cli.main import main
+from briefgen.schema.jsonschema import json_schema, schema_files
+from briefgen.schema.models import Delegation, Meeting, Person
+from briefgen.schema.validate import validate_document
+from briefgen.schema.yamlread import parse_yaml
 
 from .conftest import EXAMPLE
 

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, build_project
+from briefgen.build.run import build_project
 from briefgen.errors import RenderError
-from briefgen.load import load_project
-from briefgen.pdf import render_pdf
-from briefgen.render import make_environment, render_book
-from briefgen.scripts import cjk_language, direction, installed_coverage, uncovered
+from briefgen.lint import check_project
+from briefgen.options import BuildOptions
+from briefgen.outputs.pdf import render_pdf
+from briefgen.project.load import load_project
+from briefgen.render.book import make_environment, render_book
+from briefgen.render.scripts import cjk_language, direction, installed_coverage, uncovered
 
 from .conftest import require_tool, write_tree
 from .pdfinfo import text_runs
@@ -122,7 +124,7 @@ def test_check_finds_no_missing_fonts_for_these_scripts(scripts_root: Path) -> N
     if installed_coverage() is None:
         pytest.skip("fontconfig (fc-list) is not installed")
     require_fonts()
-    assert not [p for p in load_project(scripts_root).warnings if p.code == "BG413"]
+    assert not [p for p in check_project(load_project(scripts_root)) if p.code == "BG413"]
 
 
 def test_html_marks_direction_and_cjk_language(scripts_root: Path) -> None:

@@ -13,16 +13,19 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PageObject, PdfReader
 
-from briefgen.build import BuildOptions, build_project
-from briefgen.cli import main
-from briefgen.i18n import translations_for
-from briefgen.load import MeetingRecord, load_project
-from briefgen.protocol import short_form
-from briefgen.protocol_render import CARD_TEXT_WIDTH, card_name
-from briefgen.render import make_environment, render_book, template_set
-from briefgen.seating import plan_seating
-from briefgen.seating_svg import PT, Drawing, layout_plan, render_svg
-from briefgen.textfit import text_width
+from briefgen.build.run import build_project
+from briefgen.cli.main import main
+from briefgen.options import BuildOptions
+from briefgen.project.load import load_project
+from briefgen.project.themes import template_set
+from briefgen.protocol.forms import short_form
+from briefgen.protocol.seating import plan_seating
+from briefgen.render.book import make_environment, render_book
+from briefgen.render.i18n import translations_for
+from briefgen.render.material import CARD_TEXT_WIDTH, card_name
+from briefgen.render.seating_drawing import PT, Drawing, layout_plan, render_svg
+from briefgen.render.textfit import text_width
+from briefgen.schema.records import MeetingRecord
 
 from .conftest import EXAMPLE, EXAMPLE_MEETING, DataTree
 

@@ -18,19 +18,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.cli import main
-from briefgen.serve import (
-    EVERY_MEETING,
-    MemoryPdfCache,
-    Page,
-    PreviewServer,
-    ServeOptions,
-    affected_meetings,
-    content_security_policy,
-    inject_before_body_end,
-    parse_route,
-)
-from briefgen.watch import Watcher
+from briefgen.cli.main import main
+from briefgen.options import BuildOptions
+from briefgen.serve.app import PreviewServer
+from briefgen.serve.http import content_security_policy, inject_before_body_end, parse_route
+from briefgen.serve.pdfjobs import MemoryPdfCache
+from briefgen.serve.preview import EVERY_MEETING, Page, ServeOptions, affected_meetings
+from briefgen.serve.watch import Watcher
 
 from .conftest import EXAMPLE, DataTree, require_tool
 
@@ -309,7 +303,7 @@ def test_bad_edit_shows_located_problems_and_good_edit_brings_the_book_back(
 def test_template_errors_show_in_the_page_too(data_tree: DataTree, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(EXAMPLE.parent / "templates", templates)
-    options = ServeOptions(port=0, template_dir=templates)
+    options = ServeOptions(port=0, book=BuildOptions(template_dir=templates))
     with PreviewServer(data_tree(), options) as running:
         assert running.preview.page("m").ok  # type: ignore[union-attr]
         book = templates / "book.html.j2"
@@ -360,7 +354,7 @@ def test_pdf_is_made_on_demand_with_progress(server: PreviewServer) -> None:
 
 def test_a_failed_pdf_is_reported_not_hung(server: PreviewServer) -> None:
     from briefgen.errors import RenderError
-    from briefgen.serve import PdfMaker
+    from briefgen.serve.pdfjobs import PdfMaker
 
     def fail(page: Page, html: str) -> bytes:
         raise RenderError("PDF build reported problems: no font")
@@ -380,12 +374,12 @@ def test_a_failed_pdf_is_reported_not_hung(server: PreviewServer) -> None:
 def test_a_bug_while_rendering_shows_in_the_page(
     data_tree: DataTree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from briefgen import serve
+    from briefgen.serve import preview as serve
 
     def broken(*args: object, **kwargs: object) -> str:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(serve, "render_book", broken)
+    monkeypatch.setattr(serve, "book_html", broken)
     root = data_tree()
     shown = serve.build_page(root, root / "m", free_options())
     assert not shown.ok
@@ -498,7 +492,7 @@ def test_browser_shows_edits_errors_and_recovery_without_manual_reload(
             " && document.getElementById('briefgen-problems').innerText",
             5,
         )
-        assert "delegations/2017-09-28-ankara/russia.yaml:9:5" in overlay
+        assert "delegations/2017-09-28-ankara/russia.yaml:10:5" in overlay
         assert "duplicate key 'role'" in overlay
 
         russia.write_text(good, "utf-8")

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.build import BuildOptions, project_options
-from briefgen.cli import main
+from briefgen.cli.main import main
 from briefgen.errors import RenderError
-from briefgen.load import load_project
-from briefgen.render import RenderOptions, make_environment, render_book
+from briefgen.lint import check_project
+from briefgen.options import BuildOptions, resolve_options
+from briefgen.project.load import load_project
+from briefgen.render.book import RenderOptions, make_environment, render_book
 
 from .conftest import EXAMPLE, DataTree
 
@@ -109,7 +110,7 @@ def test_project_config_sets_defaults_and_the_command_line_wins(data_tree: DataT
     project = load_project(root)
     assert project.theme == "compact"
     assert project.template_dir == root / "house"
-    options = project_options(project, BuildOptions())
+    options = resolve_options(project, BuildOptions())
     assert options.render == RenderOptions(family_caps=True, paper="a4")
     html = render_book(
         project.meetings[0], make_environment(options.template_dir, "compact"), options.render
@@ -118,7 +119,7 @@ def test_project_config_sets_defaults_and_the_command_line_wins(data_tree: DataT
     assert "Mr Boris BETA" in html
     assert "Schedule</h2>" in html
     cli = BuildOptions(theme="default", render=RenderOptions(family_caps=False, paper="letter"))
-    chosen = project_options(project, cli)
+    chosen = resolve_options(project, cli)
     assert (chosen.theme, chosen.render) == ("default", RenderOptions(False, "letter"))
 
 
@@ -166,6 +167,9 @@ def test_new_starter_files_pass_check_at_once(
         "delegations/people/ours-head.yaml",
         "delegations/2024-05-14-paris/theirs.yaml",
         "delegations/people/theirs-head.yaml",
+        "schemas/meeting.schema.json",
+        "schemas/delegation.schema.json",
+        "schemas/person.schema.json",
     ]
     meeting = written[0].read_text(encoding="utf-8")
     assert meeting.startswith("# yaml-language-server: $schema=../../schemas/meeting.schema.json")
@@ -205,7 +209,7 @@ def test_new_refuses_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_example_data_has_no_font_or_label_warnings() -> None:
-    codes = {p.code for p in load_project(EXAMPLE).warnings}
+    codes = {p.code for p in check_project(load_project(EXAMPLE))}
     assert not codes & {"BG412", "BG413"}
 
 

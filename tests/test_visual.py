@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from briefgen.build import BuildOptions, Format, build_project
-from briefgen.load import load_project
+from briefgen.build.run import build_project
+from briefgen.options import BuildOptions
+from briefgen.project.load import load_project
+from briefgen.schema.choices import Format
 
 from .conftest import EXAMPLE, REPO, require_tool
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import Problem
-from briefgen.yamlread import YamlReadError, parse_yaml
+from briefgen.schema.yamlread import YamlReadError, parse_yaml
 
 FILE = Path("x.yaml")
 

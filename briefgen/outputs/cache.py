@@ -1,0 +1,241 @@
+"""The build cache: skip outputs whose inputs have not changed, and photos already downscaled.
+
+Everything lives in ``OUT/.briefgen-cache/`` and is safe to delete at any
+time (the next build is simply cold):
+
+* ``meetings/<meeting-id>.json`` records, per output file, the key it was
+  built from and the SHA-256 of the bytes written.  An output is fresh when
+  its key is unchanged *and* the file on disk still has those bytes, so a
+  hand-edited or deleted output is rebuilt.
+* ``photos/<digest>.jpg|png`` holds photos already cropped and scaled to
+  their print size, named by the digest of the original bytes and the
+  target size (each file starts with the SHA-256 of the image, so a damaged
+  one is recognised and made again).
+
+A key is a SHA-256 over every input of an output: the bytes and paths of the
+meeting's data files and photos, every file of the template folder (HTML
+templates and CSS), the briefgen version, the render options, the version
+line the cover prints (date and commit), and for PDFs the WeasyPrint version
+and a fingerprint of the installed fonts.  Unreadable or corrupted cache
+files are ignored (treated as a miss), never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from briefgen import __version__
+from briefgen.digest import CACHE_FORMAT, KeyBuilder
+from briefgen.errors import OutputError
+from briefgen.outputs.atomic import write_atomic
+
+CACHE_DIR = ".briefgen-cache"
+#: Where fontconfig finds fonts on Debian-like systems (and per user).
+FONT_DIRS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.fonts",
+    "~/.local/share/fonts",
+    "/etc/fonts",
+)
+
+
+def files_below(folder: Path) -> list[Path]:
+    """Every regular file below ``folder``, sorted (hidden files and caches skipped)."""
+    found = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        found += [Path(current) / name for name in files if not name.startswith(".")]
+    return sorted(found)
+
+
+def inputs_key(input_files: Iterable[Path], template_dir: Path, settings: Mapping[str, str]) -> str:
+    """The key of everything a meeting's outputs are made from, PDF engine aside."""
+    key = KeyBuilder("inputs").add("briefgen", __version__)
+    for name, value in sorted(settings.items()):
+        key.add(f"setting:{name}", value)
+    for path in input_files:
+        key.add_file(path)
+    for path in files_below(template_dir):
+        key.add_file(path)
+    return key.hexdigest()
+
+
+def output_key(inputs: str, name: str) -> str:
+    """The key of one output file; PDFs also depend on WeasyPrint and the fonts installed."""
+    key = KeyBuilder("output").add("inputs", inputs).add("name", name)
+    if name.endswith(".pdf"):
+        key.add("engine", pdf_engine_fingerprint())
+    return key.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def pdf_engine_fingerprint() -> str:
+    """WeasyPrint's and pydyf's versions and the path, size and time of every font file.
+
+    Read from package metadata and ``stat``, so computing it never imports
+    WeasyPrint.  Any font installed or removed invalidates cached PDFs (a
+    superset of the fonts in use, which only WeasyPrint could tell).
+    """
+    key = KeyBuilder("engine")
+    for package in ("weasyprint", "pydyf", "tinycss2", "cssselect2"):
+        try:
+            key.add(package, metadata.version(package))
+        except metadata.PackageNotFoundError:
+            key.add(package, "absent")
+    for folder in FONT_DIRS:
+        base = Path(folder).expanduser()
+        if not base.is_dir():
+            continue
+        for path in files_below(base):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            key.add("font", f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+    return key.hexdigest()
+
+
+def pdf_key(html: str, *facts: str) -> str:
+    """The key of a PDF made from ``html``: its own bytes decide, plus the engine and ``facts``."""
+    key = KeyBuilder("pdf").add("html", html).add("engine", pdf_engine_fingerprint())
+    for number, fact in enumerate(facts):
+        key.add(f"fact{number}", fact)
+    return key.hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class BuildCache:
+    """The cache folder of one output folder."""
+
+    root: Path
+
+    @classmethod
+    def under(cls, out_dir: Path) -> BuildCache:
+        return cls(out_dir / CACHE_DIR)
+
+    @property
+    def photos(self) -> Path:
+        return self.root / "photos"
+
+    def _manifest(self, meeting_id: str) -> Path:
+        return self.root / "meetings" / f"{meeting_id}.json"
+
+    def entries(self, meeting_id: str) -> dict[str, dict[str, str]]:
+        """Output name → {"key", "sha256"} as last written; {} when absent or unreadable."""
+        try:
+            document = json.loads(self._manifest(meeting_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(document, dict) or document.get("format") != CACHE_FORMAT:
+            return {}
+        outputs = document.get("outputs")
+        if not isinstance(outputs, dict):
+            return {}
+        return {
+            name: entry
+            for name, entry in outputs.items()
+            if isinstance(entry, dict)
+            and isinstance(entry.get("key"), str)
+            and isinstance(entry.get("sha256"), str)
+        }
+
+    def stale(self, meeting_id: str, folder: Path, keys: Mapping[str, str]) -> set[str]:
+        """The output names among ``keys`` that must be built again."""
+        entries = self.entries(meeting_id)
+        stale = set()
+        for name, key in keys.items():
+            entry = entries.get(name)
+            # The file must also still be what was written (not edited, not deleted).
+            fresh = (
+                entry is not None
+                and entry["key"] == key
+                and sha256_file(folder / name) == entry["sha256"]
+            )
+            if not fresh:
+                stale.add(name)
+        return stale
+
+    def reusable_pdfs(self, meeting_id: str, folder: Path) -> dict[str, bytes]:
+        """PDF key → bytes of the PDFs on disk whose HTML is known (see :func:`pdf_key`)."""
+        found = {}
+        for name, entry in self.entries(meeting_id).items():
+            html_key = entry.get("pdf_key")
+            if not isinstance(html_key, str):
+                continue
+            try:
+                data = (folder / name).read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest() == entry["sha256"]:
+                found[html_key] = data
+        return found
+
+    def record(
+        self,
+        meeting_id: str,
+        written: Mapping[str, tuple[str, bytes]],
+        pdf_keys: Mapping[str, str] | None = None,
+    ) -> None:
+        """Remember the outputs just written (name → (key, bytes)); failures are ignored.
+
+        ``pdf_keys`` maps the SHA-256 of a PDF's bytes to the key of the HTML
+        it was made from, so a PDF whose HTML did not change can be reused.
+        """
+        entries = self.entries(meeting_id)
+        for name, (key, data) in written.items():
+            digest = hashlib.sha256(data).hexdigest()
+            entries[name] = {"key": key, "sha256": digest}
+            if pdf_keys and digest in pdf_keys:
+                entries[name]["pdf_key"] = pdf_keys[digest]
+        document = {"format": CACHE_FORMAT, "outputs": dict(sorted(entries.items()))}
+        # A cache that cannot be written only makes the next build slower.
+        with contextlib.suppress(OutputError):
+            write_atomic(self._manifest(meeting_id), json.dumps(document, indent=1).encode())
+
+
+#: MIME type of a cached photo by file suffix.
+PHOTO_SUFFIXES = {".jpg": "image/jpeg", ".png": "image/png"}
+
+
+@dataclass(frozen=True)
+class PhotoCache:
+    """Downscaled photos kept between builds (a :class:`briefgen.render.photos.PhotoStore`).
+
+    Each file starts with the SHA-256 of the image, so a damaged one is a miss.
+    """
+
+    folder: Path
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        """The downscaled photo stored under ``key``, with its MIME type, if there is one."""
+        for suffix, kind in PHOTO_SUFFIXES.items():
+            try:
+                stored = (self.folder / f"{key}{suffix}").read_bytes()
+            except OSError:
+                continue
+            digest, data = stored[:32], stored[32:]
+            if data and hashlib.sha256(data).digest() == digest:
+                return data, kind
+        return None
+
+    def put(self, key: str, data: bytes, kind: str) -> None:
+        """Keep a downscaled photo for the next build; failures are ignored."""
+        suffix = next(s for s, k in PHOTO_SUFFIXES.items() if k == kind)
+        with contextlib.suppress(OutputError):
+            write_atomic(self.folder / f"{key}{suffix}", hashlib.sha256(data).digest() + data)

@@ -1,0 +1,310 @@
+"""HTML → PDF with WeasyPrint: the only module that imports it.
+
+WeasyPrint's default fetcher reads any ``file://`` path and any ``http(s)``
+URL, and only logs a warning when a resource is missing.  Here fetching is
+limited to ``data:`` URLs, regular files inside the allowed folders and the
+bundled font files (:mod:`briefgen.render.fonts`, declared here with
+``@font-face`` so that no text depends on the machine's fonts), and every
+warning WeasyPrint logs fails the build: a book with a missing image or an
+unloadable font is a wrong book.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from briefgen.errors import PdfEngineMissing, RenderError
+from briefgen.outputs.pdfengine import missing_engine
+from briefgen.render.fonts import MissingFonts, bundled_font_files, font_face_css
+from briefgen.render.scripts import font_package
+from briefgen.schema.choices import PdfVariant, names
+
+try:
+    import pydyf
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+except ModuleNotFoundError as exc:
+    raise missing_engine([exc.name or str(exc)]) from exc
+except OSError as exc:  # WeasyPrint found, but not the Pango library it loads
+    raise PdfEngineMissing(
+        f"PDF output needs WeasyPrint, which cannot load a system library ({exc}); install "
+        "Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+    ) from exc
+
+
+class ForbiddenResource(FatalURLFetchingError):  # type: ignore[misc]
+    """The document referred to something outside what a build may read."""
+
+
+class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
+    """Serve ``data:`` URLs, regular files inside ``allowed`` and exactly the ``files`` given."""
+
+    def __init__(self, allowed: Sequence[Path], files: Sequence[Path] = ()) -> None:
+        super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=True)
+        self._allowed = [folder.resolve() for folder in allowed]
+        self._files = frozenset(path.resolve() for path in files)
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            inside = path in self._files or any(
+                path.is_relative_to(folder) for folder in self._allowed
+            )
+            if inside and path.is_file():
+                return URLFetcherResponse(url, body=path.read_bytes())
+            raise ForbiddenResource(
+                f"refused to read '{path}': only files inside "
+                f"the project's asset folders may be used"
+            )
+        raise ForbiddenResource(f"refused to fetch '{url}': a build never uses the network")
+
+
+#: WeasyPrint warnings that do not make the output wrong (e.g. how fonts are subset).
+BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+def is_benign(message: str) -> bool:
+    """True for a WeasyPrint warning that says nothing about the document being wrong."""
+    return message.startswith(BENIGN_WARNINGS)
+
+
+_MISSING_GLYPH = ".notdef glyph rendered"
+
+
+def explain(message: str) -> str:
+    """A WeasyPrint warning with what to do about it, where briefgen knows."""
+    if message.startswith(_MISSING_GLYPH):
+        return (
+            f"{message}: neither the bundled fonts nor an installed font has these characters, "
+            f"so they would print as empty boxes; install a font for the script "
+            f"(Debian: {font_package('Chinese (Han)')} for CJK, {font_package('Arabic')})"
+        )
+    return message
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not is_benign(message):
+            self.messages.append(message)
+
+
+@contextmanager
+def _capture_warnings() -> Iterator[_Collect]:
+    """Collect WeasyPrint's warnings instead of letting them reach the terminal."""
+    handler = _Collect()
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")]
+    saved = [logger.propagate for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        yield handler
+    finally:
+        for logger, propagate in zip(loggers, saved, strict=True):
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that no ``except Exception`` swallows it."""
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Stop the work after ``seconds`` (main thread only; elsewhere there is no limit)."""
+    usable = seconds and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    expired: list[bool] = []
+
+    def expire(_signum: int, _frame: object) -> None:
+        expired.append(True)
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
+    try:
+        yield
+        if expired:  # the alarm fired inside a finaliser, which swallowed the exception
+            raise _Timeout
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+#: The PDF variants briefgen offers (WeasyPrint's names for them).
+PDF_VARIANTS: tuple[PdfVariant, ...] = names(PdfVariant)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF, passed as bytes (never fetched by WeasyPrint)."""
+
+    name: str
+    data: bytes
+    description: str | None = None
+
+
+_NO_INTERPOLATION = "img { image-rendering: crisp-edges; }"
+
+
+def _finish_variant(document: Any, pdf: pydyf.PDF) -> None:
+    """Compress the streams of an archival or accessible PDF the way validators accept.
+
+    Variants are written with ``uncompressed_pdf`` (a classic cross-reference
+    table and no object streams); this compresses each plain stream again,
+    except the document's XMP metadata (PDF/A forbids filtering it) and any
+    stream whose compressed bytes would end in a carriage return: followed by
+    the line feed before ``endstream`` that reads as a CR LF end of line, and
+    the stream's /Length then looks one byte too long to a strict reader.
+    """
+    reference = pdf.catalog.get("Metadata")  # b"12 0 R"
+    if isinstance(reference, bytes):
+        reference = reference.decode("ascii")
+    metadata = pdf.objects[int(str(reference).split()[0])] if reference else None
+    for stream in pdf.objects:
+        if not isinstance(stream, pydyf.Stream) or stream is metadata:
+            continue
+        if "Filter" in stream.extra:
+            continue
+        stream.compress = True
+        if stream.data.endswith(b"\r\nendstream"):
+            stream.compress = False
+
+
+@lru_cache(maxsize=1)
+def _freeze_font_timestamps() -> None:
+    """Make WeasyPrint's instances of the bundled variable fonts the same on every build.
+
+    WeasyPrint instantiates a variable font (one static font per weight and
+    style used) with fontTools, which stamps the new font's ``head.modified``
+    with the current time, so two builds a second apart would differ.  The
+    stamp is set to a constant instead: it says nothing about the book.
+    """
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    _h_e_a_d.timestampNow = lambda: _FONT_TIMESTAMP
+
+
+#: 2020-01-01 in the seconds since 1904 that TrueType's ``head`` table counts.
+_FONT_TIMESTAMP = 3_660_681_600
+
+
+def render_pdf(
+    html: str,
+    *,
+    base_dir: Path,
+    allowed: Sequence[Path],
+    created: datetime | None = None,
+    identifier: str | None = None,
+    timeout: float | None = None,
+    variant: PdfVariant | None = None,
+    attachments: Sequence[PdfAttachment] = (),
+) -> bytes:
+    """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`.
+
+    The output depends only on its arguments: ``created`` becomes the PDF's
+    creation and modification date (none when ``None``), and the file
+    identifier is derived from ``identifier`` (the meeting id, the same for
+    every version of one book) and the content, never from the clock.
+    ``timeout`` limits the seconds spent (a hostile document can make layout
+    very slow); None or 0 means no limit.  ``variant`` makes a tagged PDF/A-3b
+    or PDF/UA-1 file.  ``attachments`` are embedded from memory, dated
+    ``created`` (default: now).
+    """
+    if variant is not None and variant not in PDF_VARIANTS:
+        raise RenderError(f"unknown PDF variant '{variant}': use one of {', '.join(PDF_VARIANTS)}")
+    _freeze_font_timestamps()
+    try:
+        fetcher = SandboxedFetcher(allowed, bundled_font_files())
+        fonts = FontConfiguration()
+        faces = weasyprint.CSS(string=font_face_css(), url_fetcher=fetcher, font_config=fonts)
+    except MissingFonts as exc:
+        raise RenderError(str(exc)) from exc
+    options, finisher = _write_options(variant, attachments, created)
+    options["stylesheets"] = [faces, *options.get("stylesheets", [])]
+    with _capture_warnings() as captured:
+        try:
+            with _deadline(timeout):
+                document = weasyprint.HTML(
+                    string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+                )
+                rendered = document.render(font_config=fonts, **options)
+                if created is not None:
+                    stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    rendered.metadata.created = rendered.metadata.modified = stamp
+                pdf = rendered.write_pdf(
+                    finisher=finisher, pdf_identifier=_identifier(identifier), **options
+                )
+        except _Timeout:
+            raise RenderError(
+                f"the PDF took longer than {timeout:g} seconds to lay out; "
+                "shorten the content or raise --timeout"
+            ) from None
+        except FatalURLFetchingError as exc:
+            cause = exc.__cause__ or exc
+            raise RenderError(f"PDF build stopped: {cause}") from exc
+    if captured.messages:
+        raise RenderError(
+            "PDF build reported problems:\n  " + "\n  ".join(map(explain, captured.messages))
+        )
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def _write_options(
+    variant: PdfVariant | None, attachments: Sequence[PdfAttachment], created: datetime | None
+) -> tuple[dict[str, Any], Callable[..., None] | None]:
+    """WeasyPrint's render/write options for a variant and attachments, and the finisher."""
+    options: dict[str, Any] = {}
+    finisher = None
+    if variant is not None:
+        options.update(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=True)
+        finisher = _finish_variant
+    if variant is not None and variant.startswith("pdf/a"):
+        # PDF/A forbids asking viewers to interpolate images; photos are at print resolution.
+        options["stylesheets"] = [weasyprint.CSS(string=_NO_INTERPOLATION)]
+    if attachments:
+        when = created or datetime.now()
+        options["attachments"] = [
+            weasyprint.Attachment(
+                file_obj=io.BytesIO(a.data),
+                name=a.name,
+                description=a.description or a.name,
+                created=when,
+                modified=when,
+                relationship="Supplement",
+            )
+            for a in attachments
+        ]
+    return options, finisher
+
+
+def _identifier(name: str | None) -> bytes | bool:
+    """The PDF's permanent file identifier: a digest of the book's name, so versions share it."""
+    if name is None:
+        return False
+    return hashlib.md5(f"briefgen:{name}".encode(), usedforsecurity=False).hexdigest().encode()

@@ -1,0 +1,190 @@
+"""Photos and attachments: every file a meeting names resolves inside its folder, checked."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.errors import Problem
+from briefgen.limits import Limits
+from briefgen.project.reader import Reader
+from briefgen.schema.models import Meeting
+from briefgen.schema.records import (
+    AttachmentFile,
+)
+from briefgen.schema.yamlread import DataPath, YamlDocument
+
+IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+
+
+def check_photo(
+    folder: Path, photo: str, document: YamlDocument, problems: list[Problem], limits: Limits
+) -> Path | None:
+    """Resolve a person's photo, or add the located problem and return None."""
+    found = locate_photo(folder, photo, limits)
+    if isinstance(found, Path):
+        return found
+    code, message, hint = found
+    shown = photo if len(photo) <= 60 else photo[:57] + "..."
+    problems.append(document.problem(("photo",), code, f"photo '{shown}' {message}", hint))
+    return None
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a file named in the data must be, with the codes and words of its problems."""
+
+    folder: str  # "the people/ folder"
+    path_code: str  # the path is absolute, leaves the folder, loops or is unusable
+    file_code: str  # the path names nothing, or not a regular file
+    outside_hint: str
+    target: str  # "an image file"
+    usable_hint: str
+
+
+_PHOTO = _Place(
+    "the people/ folder",
+    "BG307",
+    "BG308",
+    "keep photos under people/, e.g. people/photos/",
+    "an image file",
+    "use a short relative path to an image file under people/",
+)
+_ATTACHMENT = _Place(
+    "the meeting folder",
+    "BG314",
+    "BG315",
+    "copy the file into the meeting folder",
+    "a file",
+    "use a short relative path to a file",
+)
+
+
+def resolve_inside(folder: Path, relative: str, place: _Place) -> Path | tuple[str, str, str]:
+    """The regular file ``relative`` names inside ``folder`` (after links), or why not."""
+    if Path(relative).is_absolute() or "\\" in relative or ":" in relative or "\0" in relative:
+        return (
+            place.path_code,
+            "is not a relative path",
+            f"give it relative to {place.folder}, with '/' between folders",
+        )
+    try:
+        base = folder.resolve()
+        target = (folder / relative).resolve()
+        if not target.is_relative_to(base):
+            return (
+                place.path_code,
+                f"is outside {place.folder} (after following links)",
+                place.outside_hint,
+            )
+        if not target.exists():
+            return (
+                place.file_code,
+                "does not exist",
+                f"check the path, relative to {place.folder}",
+            )
+        if not target.is_file():
+            return (place.file_code, "is not a regular file", f"point it at {place.target}")
+    except RuntimeError:
+        return (place.path_code, "is a loop of symbolic links", f"point it at {place.target}")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "invalid path"
+        return (place.path_code, f"cannot be used ({reason})", place.usable_hint)
+    return target
+
+
+def locate_photo(folder: Path, photo: str, limits: Limits) -> Path | tuple[str, str, str]:
+    target = resolve_inside(folder, photo, _PHOTO)
+    if not isinstance(target, Path):
+        return target
+    problem = check_image(target, limits)
+    return target if problem is None else problem
+
+
+def check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
+    """Check type, size and integrity from the header, without decoding the pixels."""
+    from PIL import Image, UnidentifiedImageError
+
+    size = path.stat().st_size
+    if size > limits.image_bytes:
+        return (
+            "BG310",
+            f"is {size:,} bytes, more than the limit of {limits.image_bytes:,}",
+            "use a smaller file (a print photo needs well under 1 MB), or raise --max-image-bytes",
+        )
+    unreadable = ("BG309", "is not a readable image", "use a JPEG, PNG, GIF or WebP file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
+            kind, (width, height) = image.format, image.size
+            if kind in IMAGE_FORMATS and width * height <= limits.image_pixels:
+                image.verify()
+    except Image.DecompressionBombError:
+        return ("BG310", "declares an enormous pixel size", "use a normal photo")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return unreadable
+    if kind not in IMAGE_FORMATS:
+        return ("BG309", f"is a {kind} image", "use a JPEG, PNG, GIF or WebP file")
+    if width * height > limits.image_pixels:
+        return (
+            "BG310",
+            f"is {width}×{height} pixels, more than the limit of {limits.image_pixels:,} pixels",
+            "scale it down (about 1000 pixels high is "
+            "plenty for print), or raise --max-image-pixels",
+        )
+    return None
+
+
+def check_attachments(
+    folder: Path, meeting: Meeting, document: YamlDocument, reader: Reader
+) -> tuple[AttachmentFile, ...]:
+    """Resolve each attachment inside the meeting folder, or add a located problem."""
+    found = []
+    names: set[str] = set()
+    for index, attachment in enumerate(meeting.attachments):
+        where: DataPath = ("attachments", index, "file")
+        located = locate_attachment(folder, attachment.file, reader.limits)
+        if isinstance(located, tuple):
+            code, message, hint = located
+            shown = attachment.file if len(attachment.file) <= 60 else attachment.file[:57] + "..."
+            reader.problems.append(
+                document.problem(where, code, f"attachment '{shown}' {message}", hint)
+            )
+            continue
+        if located.name in names:
+            reader.problems.append(
+                document.problem(
+                    where,
+                    "BG315",
+                    f"attachment '{attachment.file}' has the same file name as another attachment",
+                    "rename one of them: readers list attachments by file name",
+                )
+            )
+            continue
+        names.add(located.name)
+        found.append(AttachmentFile(located, located.name, attachment.description))
+    return tuple(found)
+
+
+def locate_attachment(folder: Path, file: str, limits: Limits) -> Path | tuple[str, str, str]:
+    target = resolve_inside(folder, file, _ATTACHMENT)
+    if not isinstance(target, Path):
+        return target
+    try:
+        size = target.stat().st_size
+    except OSError as exc:
+        return (
+            "BG314",
+            f"cannot be used ({exc.strerror or 'invalid path'})",
+            _ATTACHMENT.usable_hint,
+        )
+    if size > limits.attachment_bytes:
+        return (
+            "BG316",
+            f"is {size:,} bytes, more than the limit of {limits.attachment_bytes:,}",
+            "attach a smaller file, or raise --max-attachment-bytes",
+        )
+    return target

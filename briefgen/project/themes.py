@@ -1,0 +1,182 @@
+"""Where templates come from: the built-in files, a built-in theme and a user folder.
+
+A name such as ``book.html.j2`` is looked up in the user's template folder,
+then in the selected theme, then among the built-in files, so a user file
+overrides a built-in one of the same name.  Two prefixes reach past the
+overrides, so that an override can extend what it replaces:
+
+- ``base/book.html.j2`` is always the built-in default file;
+- ``theme/book.html.j2`` is the selected theme's file (or the built-in one).
+
+Template folders may sit in the data folder, which arrives through pull
+requests, so every file is read only if it is a regular file that stays,
+after following links, inside its folder; the templates run in Jinja's
+sandbox (see :mod:`briefgen.render.book`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+import jinja2
+from jinja2.loaders import split_template_path
+
+from briefgen.schema.choices import Paper
+
+#: Largest template, stylesheet or catalogue read (bytes).
+MAX_TEMPLATE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A built-in look: a folder of files laid over the default templates."""
+
+    name: str
+    folder: str | None
+    paper: Paper
+    summary: str
+
+
+THEMES: MappingProxyType[str, Theme] = MappingProxyType(
+    {
+        "default": Theme("default", None, "a4", "A4, serif text, one topic and one person a page."),
+        "compact": Theme(
+            "compact",
+            "themes/compact",
+            "letter",
+            "US Letter, sans-serif, dense: topics and biographies run on.",
+        ),
+    }
+)
+
+
+def builtin_templates() -> Path:
+    """The templates shipped with briefgen (inside the wheel, or the source checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """The folders a book's templates are read from, most specific first."""
+
+    user: Path | None = None
+    theme: str = "default"
+
+    def __post_init__(self) -> None:
+        if self.theme not in THEMES:
+            raise ValueError(f"unknown theme '{self.theme}'")
+
+    @property
+    def builtin(self) -> Path:
+        return builtin_templates()
+
+    @property
+    def theme_folder(self) -> Path | None:
+        folder = THEMES[self.theme].folder
+        return self.builtin / folder if folder else None
+
+    def folders(self) -> list[Path]:
+        """User folder, theme folder, built-in folder: the search path for plain names."""
+        return [f for f in (self.user, self.theme_folder, self.builtin) if f is not None]
+
+    def theme_folders(self) -> list[Path]:
+        """What ``theme/<name>`` searches: the theme, then the built-in files."""
+        return [f for f in (self.theme_folder, self.builtin) if f is not None]
+
+    def find(self, name: str) -> Path | None:
+        """The file that ``name`` (possibly ``base/`` or ``theme/``) resolves to, if any."""
+        prefix, _, rest = name.partition("/")
+        if prefix == "base" and rest:
+            return _find([self.builtin], rest)
+        if prefix == "theme" and rest:
+            return _find(self.theme_folders(), rest)
+        return _find(self.folders(), name)
+
+    def template_files(self) -> Iterator[Path]:
+        """Every template file that can take part in a book (for extracting labels)."""
+        seen: set[str] = set()
+        for folder in self.folders():
+            pattern = "*.j2" if folder == self.builtin else "**/*.j2"
+            for path in sorted(folder.glob(pattern)):
+                key = f"{folder}:{path.relative_to(folder)}"
+                if key not in seen and _confined(folder, path) is not None:
+                    seen.add(key)
+                    yield path
+
+    def read(self, name: str) -> str:
+        """The text of the file ``name`` resolves to; ``TemplateNotFound`` when none does."""
+        path = self.find(name)
+        if path is None:
+            raise jinja2.TemplateNotFound(name)
+        return _read_text(path)
+
+
+def _find(folders: list[Path], name: str) -> Path | None:
+    try:
+        pieces = split_template_path(name)
+    except jinja2.TemplateNotFound:
+        return None
+    for folder in folders:
+        found = _confined(folder, folder.joinpath(*pieces))
+        if found is not None:
+            return found
+    return None
+
+
+def _confined(folder: Path, path: Path) -> Path | None:
+    """``path`` resolved, if it is a regular file inside ``folder`` after following links."""
+    try:
+        resolved = path.resolve()
+        if resolved.is_relative_to(folder.resolve()) and resolved.is_file():
+            return resolved
+    except (OSError, RuntimeError):
+        pass
+    return None
+
+
+def _read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_TEMPLATE_BYTES:
+        raise jinja2.TemplateError(
+            f"{path} is {size:,} bytes, more than the {MAX_TEMPLATE_BYTES:,} a template may have"
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise jinja2.TemplateError(f"{path} is not UTF-8 text") from exc
+
+
+class TemplateSetLoader(jinja2.BaseLoader):
+    """A Jinja loader over a :class:`TemplateSet`."""
+
+    def __init__(self, templates: TemplateSet) -> None:
+        self.templates = templates
+
+    def get_source(
+        self, _environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.templates.find(template)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        source = _read_text(path)
+        mtime = os.stat(path).st_mtime_ns
+
+        def uptodate() -> bool:
+            try:
+                return os.stat(path).st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
+def template_set(env: jinja2.Environment) -> TemplateSet:
+    """The folders ``env`` reads its templates from."""
+    assert isinstance(env.loader, TemplateSetLoader)
+    return env.loader.templates

@@ -1,0 +1,53 @@
+"""The programme as an iCalendar file (RFC 5545) that staff can load into their calendars.
+
+Times are written in the meeting's timezone (TZID, with its VTIMEZONE);
+a meeting without a timezone gets floating local times.  The file is
+reproducible: UIDs come from the meeting id and the item, and DTSTAMP is
+the build date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from briefgen import __version__
+from briefgen.schema.models import Meeting
+
+
+def programme_ics(meeting_id: str, meeting: Meeting, built: date) -> bytes:
+    """``meeting``'s programme (already chosen for an edition) as iCalendar bytes."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//briefgen//briefgen {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{meeting.short_title or meeting.title} ({meeting.marking})")
+    zone = ZoneInfo(meeting.timezone) if meeting.timezone else None
+    if meeting.timezone:
+        calendar.add("x-wr-timezone", meeting.timezone)
+    stamp = datetime(built.year, built.month, built.day, tzinfo=UTC)
+    place = ", ".join(p for p in (meeting.venue, meeting.city) if p)
+    for item in sorted(meeting.programme, key=lambda i: i.time):
+        event = Event()
+        key = f"{meeting_id}|{meeting.date}|{item.time}|{item.title}".encode()
+        event.add("uid", f"{hashlib.sha256(key).hexdigest()[:24]}@{meeting_id}.briefgen")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", datetime.combine(meeting.date, item.time, tzinfo=zone))
+        if item.end is not None:
+            event.add("dtend", datetime.combine(meeting.date, item.end, tzinfo=zone))
+        event.add("summary", item.title)
+        if item.place or place:
+            event.add("location", ", ".join(p for p in (item.place, place) if p))
+        lines = [f"Marking: {meeting.marking}", meeting.title]
+        if item.attendees:
+            lines.append("Attending: " + "; ".join(item.attendees))
+        event.add("description", "\n".join(lines))
+        event.add("class", "CONFIDENTIAL")
+        calendar.add_component(event)
+    if zone is not None:
+        calendar.add_missing_timezones()
+    data: bytes = calendar.to_ical()
+    return data
