@@ -131,6 +131,44 @@ members:                     # in order of precedence, head of delegation first
     return Starter(root / meeting_id / f"{delegation_id}.yaml", text)
 
 
+#: The commented meeting.yaml of `briefgen new meeting` (str.format fields in braces).
+_MEETING_YAML = """# A meeting. Keys: docs/format.md (Meeting).
+# Check it: briefgen check {root}/{meeting_id}  Build it: briefgen build {root}/{meeting_id}
+title: {title}               # the full title, e.g. Russia–Turkey talks at presidential level
+# short_title: {title}       # used in page footers
+date: {day}
+# start: "14:00"
+# end: "17:00"
+# timezone: Europe/Istanbul  # IANA name; times are local
+# venue: Presidential Complex
+{city}
+marking: {marking}           # security marking on every page
+# caveats: [UK EYES ONLY]
+language: en                 # labels and dates: {languages}
+host: {first}
+delegations: [{listed}]      # one file <id>.yaml per delegation in this folder
+perspective: {first}          # the side this book briefs
+objectives:
+  - What our side wants from the meeting, in Markdown.
+# programme:
+#   - time: "14:00"
+#     end: "14:30"
+#     title: Arrival
+#     place: Main entrance
+#     attendees: [Heads of delegation]
+topics:
+  - title: First subject
+    background: |
+      Background in Markdown.
+    points:
+      - A point to make.
+    # if_raised:
+    #   - A line to take if the other side raises it.
+# press:
+#   - A line to take with the press.
+"""
+
+
 def meeting_files(
     root: Path,
     meeting_id: str,
@@ -151,45 +189,16 @@ def meeting_files(
         day = (today or date.today()).isoformat()
     place = " ".join(_words(match.group(2))) if match and match.group(2) else ""
     title = f"Talks in {place}" if place else "Title of the meeting"
-    listed = ", ".join(check_id("delegation", d) for d in delegations)
-    languages = ", ".join(SHIPPED_LANGUAGES)
-    text = (
-        _modeline("meeting")
-        + f"""# A meeting. Keys: docs/format.md (Meeting).
-# Check it: briefgen check {root}/{meeting_id}  Build it: briefgen build {root}/{meeting_id}
-title: {title}               # the full title, e.g. Russia–Turkey talks at presidential level
-# short_title: {title}       # used in page footers
-date: {day}
-# start: "14:00"
-# end: "17:00"
-# timezone: Europe/Istanbul  # IANA name; times are local
-# venue: Presidential Complex
-{f"city: {place}" if place else "# city: Ankara"}
-marking: {marking}           # security marking on every page
-# caveats: [UK EYES ONLY]
-language: en                 # labels and dates: {languages}
-host: {delegations[0]}
-delegations: [{listed}]      # one file <id>.yaml per delegation in this folder
-perspective: {delegations[0]}          # the side this book briefs
-objectives:
-  - What our side wants from the meeting, in Markdown.
-# programme:
-#   - time: "14:00"
-#     end: "14:30"
-#     title: Arrival
-#     place: Main entrance
-#     attendees: [Heads of delegation]
-topics:
-  - title: First subject
-    background: |
-      Background in Markdown.
-    points:
-      - A point to make.
-    # if_raised:
-    #   - A line to take if the other side raises it.
-# press:
-#   - A line to take with the press.
-"""
+    text = _modeline("meeting") + _MEETING_YAML.format(
+        root=root,
+        meeting_id=meeting_id,
+        title=title,
+        day=day,
+        city=f"city: {place}" if place else "# city: Ankara",
+        marking=marking,
+        languages=", ".join(SHIPPED_LANGUAGES),
+        first=delegations[0],
+        listed=", ".join(check_id("delegation", d) for d in delegations),
     )
     files = [Starter(root / meeting_id / "meeting.yaml", text)]
     for delegation in delegations:
