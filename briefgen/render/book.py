@@ -256,7 +256,6 @@ def build_context(
     except CatalogueError as exc:
         raise RenderError(str(exc)) from exc
     delegations = [_delegation_view(d, options) for d in record.delegations]
-    by_id = {d["id"]: d for d in delegations}
     people = [
         _person_view(a, d, meeting.date, language, options, photo_cache)
         for d in record.delegations
@@ -266,16 +265,8 @@ def build_context(
         {"anchor": f"topic-{number}", "number": number, "topic": topic}
         for number, topic in enumerate(meeting.topics, start=1)
     ]
-    when = format_long_date(meeting.date, language)
-    hours = "–".join(format_clock(t) for t in (meeting.start, meeting.end) if t)
-    place = ", ".join(p for p in (meeting.venue, meeting.city) if p)
-    perspective = by_id[meeting.perspective]["name"] if meeting.perspective else ""
-    zone = (
-        format_timezone(meeting.timezone, meeting.date, meeting.start, language)
-        if meeting.timezone
-        else ""
-    )
     return {
+        **_when_and_where(meeting, language),
         "id": record.id,
         "meeting": meeting,
         "language": language,
@@ -283,14 +274,10 @@ def build_context(
         "translations": Hidden(translations),
         "title": meeting.title,
         "short_title": running_title(meeting.short_title or meeting.title),
-        "date_text": when,
-        "time_text": hours,
-        "timezone": zone,
-        "place_text": place,
         "marking": upper(meeting.marking, language),
         "caveats": [upper(c, language) for c in meeting.caveats],
         "delegations": delegations,
-        "perspective": perspective,
+        "perspective": _perspective(delegations, meeting.perspective),
         "programme": sorted(meeting.programme, key=lambda item: item.time),
         "topics": topics,
         "biographies": people,
@@ -302,11 +289,29 @@ def build_context(
         "committed": format_day(build.committed, language) if build and build.committed else "",
         "version": __version__,
         "edition_label": edition_label,
-        "copy": {"number": copy.number, "total": copy.total, "recipient": copy.recipient}
-        if copy
-        else None,
+        "copy": vars(copy).copy() if copy else None,
         "watermark": copy.recipient if copy else "",
         "generator": f"briefgen {__version__}",
+    }
+
+
+def _perspective(delegations: list[dict[str, Any]], perspective: str | None) -> str:
+    """The name of the delegation the book is written for ("" when none)."""
+    return next((d["name"] for d in delegations if d["id"] == perspective), "")
+
+
+def _when_and_where(meeting: Meeting, language: str) -> dict[str, str]:
+    """The cover's date, hours, time zone and place, formatted for ``language``."""
+    zone = (
+        format_timezone(meeting.timezone, meeting.date, meeting.start, language)
+        if meeting.timezone
+        else ""
+    )
+    return {
+        "date_text": format_long_date(meeting.date, language),
+        "time_text": "–".join(format_clock(t) for t in (meeting.start, meeting.end) if t),
+        "timezone": zone,
+        "place_text": ", ".join(p for p in (meeting.venue, meeting.city) if p),
     }
 
 
