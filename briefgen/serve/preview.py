@@ -153,6 +153,11 @@ class Preview:
             page = self._pages.get(channel)
             return page.version if page else None
 
+    def versions(self) -> dict[str, int]:
+        """Every channel's version: the index under ``""``, each meeting's page under its id."""
+        with self._changed:
+            return {"": self._version, **{key: page.version for key, page in self._pages.items()}}
+
     def wait(self, channel: str, seen: int | None, timeout: float) -> int | None:
         """Block until ``channel``'s version differs from ``seen`` or ``timeout`` passes."""
         with self._changed:
