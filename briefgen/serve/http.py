@@ -20,6 +20,8 @@ import json
 import re
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -138,6 +140,8 @@ class App:
     pages_env: jinja2.Environment
     allowed_hosts: frozenset[str] | None
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: Where each request is reported (``serve --verbose``); ``None``: nowhere.
+    request_log: Callable[[str], None] | None = None
 
 
 def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
@@ -162,7 +166,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     timeout = IDLE_TIMEOUT
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the terminal shows rebuilds, not every request."""
+        """Quiet unless ``serve --verbose``: the terminal shows rebuilds, not every request."""
+        if self.app.request_log is not None:
+            self.app.request_log(f"{time.strftime('%H:%M:%S')} {format % args}")
 
     def do_HEAD(self) -> None:
         self.do_GET()

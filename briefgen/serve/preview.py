@@ -38,6 +38,8 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8000
     book: BuildOptions = field(default_factory=BuildOptions)
+    #: -1: report failed rebuilds only; 0: every rebuild; 1: every request too.
+    verbosity: int = 0
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,8 @@ class Preview:
     def _report(self, page: Page) -> None:
         stamp = time.strftime("%H:%M:%S")
         if page.ok:
+            if self.options.verbosity < 0:
+                return
             note = f", {page.warnings} warning(s)" if page.warnings else ""
             self._log(f"{stamp} built {page.id} in {page.seconds:.2f} s{note}")
             return
