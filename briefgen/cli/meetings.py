@@ -13,6 +13,7 @@ from briefgen.cli.common import (
     handle_user_errors,
     limit_options,
     make_limits,
+    output_options,
 )
 
 
@@ -25,6 +26,7 @@ from briefgen.cli.common import (
     help="Only the meetings whose inputs differ between git revision REV and the working tree.",
 )
 @limit_options
+@output_options
 @handle_user_errors
 def meetings(path: Path | None, as_json: bool, changed_since: str | None, **kwargs: Any) -> None:
     """Print the meeting ids below PATH (default: delegations), one a line or as JSON.

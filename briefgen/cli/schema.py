@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from briefgen.cli.common import output_options, say
+
 if TYPE_CHECKING:
     pass
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     help="Write person.schema.json, delegation.schema.json, meeting.schema.json and "
     "config.schema.json into this folder instead of printing one document.",
 )
+@output_options
 def schema(out_dir: Path | None) -> None:
     """Print the JSON Schema of the data files as one JSON document.
 
@@ -38,4 +41,4 @@ def schema(out_dir: Path | None) -> None:
     for name, data in schema_file_bytes().items():
         path = out_dir / name
         write_atomic(path, data)
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")

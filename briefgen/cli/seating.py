@@ -13,7 +13,14 @@ from briefgen.cli.report import emit
 if TYPE_CHECKING:
     pass
 
-from briefgen.cli.common import handle_user_errors, limit_options, make_limits
+from briefgen.cli.common import (
+    handle_user_errors,
+    limit_options,
+    make_console,
+    make_limits,
+    output_options,
+    shown,
+)
 
 
 @click.command()
@@ -27,6 +34,7 @@ from briefgen.cli.common import handle_user_errors, limit_options, make_limits
     "person's own right.",
 )
 @limit_options
+@output_options
 @handle_user_errors
 def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     """Print the seating plan of the meeting in MEETING_DIR.
@@ -49,7 +57,7 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     limits = make_limits(kwargs)
     folder = meeting_dir.resolve()
     project = load_project(folder.parent, [folder], all_people=False, limits=limits)
-    emit(check_project(project), "text")
+    emit(shown(check_project(project)), "text", make_console())
     [record] = project.meetings
     plan = plan_seating(record)
     if as_json:

@@ -111,7 +111,8 @@ def check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
         return (
             "BG310",
             f"is {size:,} bytes, more than the limit of {limits.image_bytes:,}",
-            "use a smaller file (a print photo needs well under 1 MB), or raise --max-image-bytes",
+            "use a smaller file (a print photo needs well under 1 MB), "
+            "or raise the limit with --limit image_bytes=N",
         )
     unreadable = ("BG309", "is not a readable image", "use a JPEG, PNG, GIF or WebP file")
     try:
@@ -133,7 +134,7 @@ def check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
             "BG310",
             f"is {width}×{height} pixels, more than the limit of {limits.image_pixels:,} pixels",
             "scale it down (about 1000 pixels high is "
-            "plenty for print), or raise --max-image-pixels",
+            "plenty for print), or raise the limit with --limit image_pixels=N",
         )
     return None
 
@@ -185,6 +186,6 @@ def locate_attachment(folder: Path, file: str, limits: Limits) -> Path | tuple[s
         return (
             "BG316",
             f"is {size:,} bytes, more than the limit of {limits.attachment_bytes:,}",
-            "attach a smaller file, or raise --max-attachment-bytes",
+            "attach a smaller file, or raise the limit with --limit attachment_bytes=N",
         )
     return target

@@ -157,7 +157,7 @@ def _load_delegations(
                 "BG312",
                 f"the meeting has {count:,} people, more than the limit "
                 f"of {reader.limits.people_per_meeting:,}",
-                "raise --max-people if this is right",
+                "raise the limit with --limit people_per_meeting=N if this is right",
             )
         )
     return delegations

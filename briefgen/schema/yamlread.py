@@ -188,7 +188,7 @@ def _too_large(path: Path, size: int, limits: Limits) -> Problem:
         1,
         1,
         f"file is {size:,} bytes, more than the limit of {limits.file_bytes:,}",
-        "split or shorten it, or raise --max-file-bytes",
+        "split or shorten it, or raise the limit with --limit file_bytes=N",
         "BG111",
     )
 
