@@ -22,7 +22,7 @@ def runner() -> CliRunner:
 def test_check_example_exits_zero(runner: CliRunner) -> None:
     result = runner.invoke(main, ["check", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
-    assert "ok: 1 meeting(s), 12 people checked." in result.output
+    assert "ok: 2 meeting(s), 15 people checked." in result.output
 
 
 def test_check_single_meeting_folder(runner: CliRunner) -> None:
