@@ -219,3 +219,11 @@ def test_every_code_is_documented() -> None:
     text = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
     for code in CODES.values():
         assert f"| `{code.code}` | `{code.slug}` | {code.severity} |" in text
+
+
+def test_meetings_lists_the_meeting_ids_for_a_ci_matrix() -> None:
+    result = CliRunner().invoke(main, ["meetings", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == ["2017-09-28-ankara"]
+    plain = CliRunner().invoke(main, ["meetings", str(EXAMPLE)])
+    assert plain.output == "2017-09-28-ankara\n"

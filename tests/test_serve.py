@@ -492,7 +492,7 @@ def test_browser_shows_edits_errors_and_recovery_without_manual_reload(
             " && document.getElementById('briefgen-problems').innerText",
             5,
         )
-        assert "delegations/2017-09-28-ankara/russia.yaml:9:5" in overlay
+        assert "delegations/2017-09-28-ankara/russia.yaml:10:5" in overlay
         assert "duplicate key 'role'" in overlay
 
         russia.write_text(good, "utf-8")

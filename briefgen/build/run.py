@@ -26,6 +26,7 @@ from briefgen.errors import (
 )
 from briefgen.outputs.atomic import write_atomic
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
+from briefgen.outputs.pdfengine import require_pdf_engine
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
 from briefgen.render.photos import PhotoStore
@@ -115,6 +116,8 @@ def build_project(
     names every failed meeting and lists what was written.
     """
     options = resolve_options(project, options)
+    if any(name.endswith(".pdf") for name in output_names(options.format)):
+        require_pdf_engine()
     records = list(meetings if meetings is not None else project.meetings)
     versions = {r.id: meeting_version(r, options.template_dir) for r in records}
     if options.final:

@@ -30,12 +30,12 @@ def schema(out_dir: Path | None) -> None:
     point an editor at "#/$defs/Person" etc. for one kind, or use --out.
     """
     from briefgen.outputs.atomic import write_atomic
-    from briefgen.schema.jsonschema import json_schema, schema_files
+    from briefgen.schema.jsonschema import json_schema, schema_file_bytes
 
     if out_dir is None:
         click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return
-    for name, document in schema_files().items():
+    for name, data in schema_file_bytes().items():
         path = out_dir / name
-        write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
+        write_atomic(path, data)
         click.echo(f"wrote {path}")

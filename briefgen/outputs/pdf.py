@@ -22,12 +22,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import pydyf
-import weasyprint
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
-from briefgen.errors import RenderError
+from briefgen.errors import PdfEngineMissing, RenderError
+from briefgen.outputs.pdfengine import missing_engine
 from briefgen.schema.choices import PdfVariant, names
+
+try:
+    import pydyf
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+except ModuleNotFoundError as exc:
+    raise missing_engine([exc.name or str(exc)]) from exc
+except OSError as exc:  # WeasyPrint found, but not the Pango library it loads
+    raise PdfEngineMissing(
+        f"PDF output needs WeasyPrint, which cannot load a system library ({exc}); install "
+        "Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+    ) from exc
 
 
 class ForbiddenResource(FatalURLFetchingError):  # type: ignore[misc]

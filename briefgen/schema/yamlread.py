@@ -233,13 +233,7 @@ def parse_yaml(raw: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlD
 
     if node is None:
         raise YamlReadError([_empty(path)])
-    ignored = frozenset(
-        code.code
-        for match in _IGNORE_COMMENT.finditer(text)
-        for name in match.group(1).split(",")
-        if (code := lookup(name.strip())) is not None
-    )
-    document = YamlDocument(path=path, data=None, text=text, ignored=ignored)
+    document = YamlDocument(path=path, data=None, text=text, ignored=_ignored_codes(text))
     problems = list(composer.briefgen_problems)
     document.data = _to_data(node, (), document, problems, 0, limits)
     if not isinstance(node, MappingNode):
@@ -389,45 +383,51 @@ def _to_data(
     assert isinstance(node, MappingNode)
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-        if not isinstance(key_node, ScalarNode):
-            problems.append(
-                Problem(
-                    document.path,
-                    key_line,
-                    key_col,
-                    "a mapping key must be plain text",
-                    None,
-                    "BG112",
-                )
-            )
-            continue
-        key = str(key_node.value)
-        if key == "<<" and not key_node.style:
-            problems.append(
-                Problem(
-                    document.path,
-                    key_line,
-                    key_col,
-                    "merge key '<<' is not allowed",
-                    "write the merged keys out in full",
-                    "BG103",
-                )
-            )
-            continue
-        if key in result:
-            first_line, _ = document.key_positions[(*path, key)]
-            problems.append(
-                Problem(
-                    document.path,
-                    key_line,
-                    key_col,
-                    f"duplicate key '{key}' (first defined on line {first_line})",
-                    "remove one of the two",
-                    "BG101",
-                )
-            )
-            continue
-        document.key_positions[(*path, key)] = (key_line, key_col)
-        result[key] = _to_data(value_node, (*path, key), document, problems, depth + 1, limits)
+        key = _mapping_key(key_node, path, result, document, problems)
+        if key is not None:
+            document.key_positions[(*path, key)] = _position(key_node)
+            result[key] = _to_data(value_node, (*path, key), document, problems, depth + 1, limits)
     return result
+
+
+def _ignored_codes(text: str) -> frozenset[str]:
+    """The codes silenced by ``# briefgen: ignore CODE[, CODE]`` comments in ``text``."""
+    return frozenset(
+        code.code
+        for match in _IGNORE_COMMENT.finditer(text)
+        for name in match.group(1).split(",")
+        if (code := lookup(name.strip())) is not None
+    )
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _mapping_key(
+    key_node: Node,
+    path: DataPath,
+    seen: dict[str, Any],
+    document: YamlDocument,
+    problems: list[Problem],
+) -> str | None:
+    """The key as text, or ``None`` with a problem: not text, a merge key, or a duplicate."""
+    line, col = _position(key_node)
+    if not isinstance(key_node, ScalarNode):
+        problems.append(
+            Problem(document.path, line, col, "a mapping key must be plain text", None, "BG112")
+        )
+        return None
+    key = str(key_node.value)
+    if key == "<<" and not key_node.style:
+        message, hint = "merge key '<<' is not allowed", "write the merged keys out in full"
+        problems.append(Problem(document.path, line, col, message, hint, "BG103"))
+        return None
+    if key in seen:
+        first_line, _ = document.key_positions[(*path, key)]
+        message = f"duplicate key '{key}' (first defined on line {first_line})"
+        problems.append(
+            Problem(document.path, line, col, message, "remove one of the two", "BG101")
+        )
+        return None
+    return key
