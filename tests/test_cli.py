@@ -224,6 +224,6 @@ def test_every_code_is_documented() -> None:
 def test_meetings_lists_the_meeting_ids_for_a_ci_matrix() -> None:
     result = CliRunner().invoke(main, ["meetings", str(EXAMPLE), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == ["2017-09-28-ankara"]
+    assert json.loads(result.output) == ["2017-09-28-ankara", "2019-09-16-ankara"]
     plain = CliRunner().invoke(main, ["meetings", str(EXAMPLE)])
-    assert plain.output == "2017-09-28-ankara\n"
+    assert plain.output == "2017-09-28-ankara\n2019-09-16-ankara\n"

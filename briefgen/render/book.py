@@ -39,6 +39,7 @@ from briefgen.render.i18n import (
 from briefgen.render.photos import PhotoStore, embed_photo
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
+from briefgen.render.summit import perspective_first
 from briefgen.schema.choices import Paper
 from briefgen.schema.models import Meeting
 from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord, PersonRecord
@@ -252,7 +253,6 @@ def build_context(
     (in English, translated by the catalogue of the meeting's language).
     """
     from briefgen.render.material import book_seating
-    from briefgen.render.summit import perspective_first
 
     meeting = select(record.meeting, None, record.meeting.marking)
     seating = book_seating(record)
