@@ -250,7 +250,7 @@ def render_protocol_material(
     outputs: list[tuple[Path, bytes]] = []
     if fmt in ("seating", "all"):
         report("seating.svg", "")
-        outputs.append((folder / "seating.svg", render_seating_svg(record).encode("utf-8")))
+        outputs.append((folder / "seating.svg", render_seating_svg(record, env).encode("utf-8")))
     for kind, name, render in (
         ("cards", "place-cards.pdf", render_place_cards),
         ("pocket", "pocket.pdf", render_pocket),
