@@ -134,6 +134,12 @@ _TABLE: tuple[Code, ...] = (
         "warning",
         "A text needs characters neither the bundled fonts nor an installed font has.",
     ),
+    Code("BG414", "no-head", "warning", "A delegation has no seated member to head it."),
+    Code("BG415", "two-chairs", "warning", "Two heads of delegation claim the chair."),
+    Code(
+        "BG416", "missing-since", "warning", "The rank order needs a 'since' date that is missing."
+    ),
+    Code("BG417", "too-few-places", "warning", "The table has fewer places than delegations."),
 )
 
 CODES: dict[str, Code] = {entry.code: entry for entry in _TABLE}

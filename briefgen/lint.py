@@ -20,6 +20,7 @@ from briefgen.project.config import TEMPLATES_DIR
 from briefgen.project.load import Project
 from briefgen.protocol.editions import DEFAULT_SCHEMES
 from briefgen.protocol.forms import display_name
+from briefgen.protocol.summitcheck import check_summit
 from briefgen.render.i18n import CatalogueError, language_name, missing_labels
 from briefgen.render.scripts import font_package, script_name, uncovered
 from briefgen.schema.models import Entry
@@ -147,6 +148,7 @@ def _lint_meeting(record: MeetingRecord, markings: set[str]) -> list[Problem]:
             )
     found += _given_name_variants(record)
     found += _misspelt_names(record)
+    found += check_summit(record)
     return found
 
 

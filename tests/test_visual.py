@@ -25,6 +25,7 @@ from briefgen.schema.choices import Format
 from .conftest import EXAMPLE, REPO, require_tool
 
 REFERENCES = REPO / "tests" / "testdata" / "visual"
+MEETING = "2017-09-28-ankara"
 DPI = 30
 #: A pixel "differs" when its grey level changes by more than this (anti-aliasing is less).
 PIXEL_THRESHOLD = 40
@@ -47,7 +48,7 @@ CASES: dict[str, tuple[str, str, Format, str]] = {
 def example_copy(language: str, target: Path) -> Path:
     """The example data outside git (no commit, no DRAFT) with ``language:`` set."""
     shutil.copytree(EXAMPLE, target)
-    meeting = target / "2017-09-28-ankara" / "meeting.yaml"
+    meeting = target / MEETING / "meeting.yaml"
     text = meeting.read_text(encoding="utf-8")
     meeting.write_text(text.replace("language: en\n", f"language: {language}\n"), "utf-8")
     return target
@@ -87,7 +88,8 @@ def test_pages_look_as_reviewed(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
     root = example_copy(language, tmp_path / "delegations")
     options = BuildOptions(out_dir=tmp_path / "out", format=fmt, theme=theme)
-    [pdf] = [p for p in build_project(load_project(root), options) if p.name == name]
+    written = build_project(load_project(root), options)
+    [pdf] = [p for p in written if p.name == name and p.parent.name == MEETING]
     pages = page_images(pdf, tmp_path / "pages")
     folder = REFERENCES / case
     if update_golden:

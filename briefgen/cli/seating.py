@@ -31,7 +31,10 @@ from briefgen.cli.common import (
     is_flag=True,
     help='Print {"meeting", "sides": [{"delegation", "seats": [{"person", "precedence", '
     '"offset"}]}]}: sides host first, offset 0 the centre seat, positive to the seated '
-    "person's own right.",
+    "person's own right.  A multilateral plan (three or more delegations, or "
+    '\'seating.table\') prints {"meeting", "table", "places", "delegations": '
+    '[{"delegation", "number", "offset", "at_table", "interpreter", "behind"}]} '
+    "(docs/format.md).",
 )
 @limit_options
 @output_options
@@ -48,6 +51,7 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     from briefgen.project.config import MEETING_FILE
     from briefgen.project.load import load_project
     from briefgen.protocol.seating import format_plan, plan_seating, seating_json
+    from briefgen.protocol.summit import format_table, is_multilateral, plan_table, table_json
 
     if not (meeting_dir / MEETING_FILE).is_file():
         raise click.BadParameter(
@@ -59,6 +63,13 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     project = load_project(folder.parent, [folder], all_people=False, limits=limits)
     emit(shown(check_project(project)), "text", make_console())
     [record] = project.meetings
+    if is_multilateral(record):
+        table = plan_table(record)
+        if as_json:
+            click.echo(json.dumps(table_json(table), indent=2, ensure_ascii=False))
+        else:
+            click.echo(format_table(table, record.meeting.title), nl=False)
+        return
     plan = plan_seating(record)
     if as_json:
         click.echo(json.dumps(seating_json(plan), indent=2, ensure_ascii=False))

@@ -12,6 +12,7 @@ from briefgen.project.reader import Reader, ignored_yml, suggest
 from briefgen.protocol.editions import check_meeting
 from briefgen.protocol.forms import order_by_precedence
 from briefgen.protocol.seating import check_seating
+from briefgen.protocol.summit import order_delegations
 from briefgen.schema.fields import ID_PATTERN
 from briefgen.schema.models import Delegation, Meeting, Member, ProjectConfig
 from briefgen.schema.records import (
@@ -59,7 +60,7 @@ def load_meeting(
     errors_now = [p for p in reader.problems[before:] if p.severity == "error"]
     if errors_now or len(delegations) != len(set(meeting.delegations)):
         return None
-    delegations.sort(key=lambda d: not d.is_host)
+    delegations = order_delegations(meeting, delegations)
     loaded = MeetingRecord(
         folder.name, folder, source, meeting, tuple(delegations), document, attachments
     )
@@ -96,12 +97,13 @@ def _check_listing(folder: Path, meeting: Meeting, document: YamlDocument) -> li
                 )
             )
         seen.add(delegation_id)
-    for key in ("host", "perspective"):
-        value = getattr(meeting, key)
+    references = {"host": meeting.host, "perspective": meeting.perspective}
+    references |= {"chair": meeting.chair, "order.start": meeting.order.start}
+    for key, value in references.items():
         if value is not None and value not in listed:
             problems.append(
                 document.problem(
-                    (key,),
+                    tuple(key.split(".")),
                     "BG304",
                     f"{key} '{value}' is not one of the delegations",
                     suggest(value, listed) or f"use one of: {', '.join(listed)}",

@@ -44,6 +44,7 @@ from briefgen.render.i18n import (
 from briefgen.render.photos import PhotoStore, embed_photo
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
+from briefgen.render.summit import perspective_first
 from briefgen.render.typography import markdown_parser, render_markdown_diff, typographic
 from briefgen.schema.choices import Paper
 from briefgen.schema.models import Meeting
@@ -243,10 +244,10 @@ def build_context(
     audience and marking keys.  Labels are not here: the templates write them
     (in English, translated by the catalogue of the meeting's language).
     """
-    from briefgen.render.material import seating_section
+    from briefgen.render.material import book_seating
 
     meeting = select(record.meeting, None, record.meeting.marking)
-    seating = seating_section(record, make_environment(templates.user, templates.theme))
+    seating = book_seating(record, make_environment(templates.user, templates.theme))
     language = meeting.language
     paper = options.paper or THEMES[templates.theme].paper
     if paper not in PAPER_SIZES:
@@ -255,10 +256,10 @@ def build_context(
         translations = translations_for(templates, language)
     except CatalogueError as exc:
         raise RenderError(str(exc)) from exc
-    delegations = [_delegation_view(d, options) for d in record.delegations]
+    delegations = [_delegation_view(d, options) for d in perspective_first(record)]
     people = [
         _person_view(a, d, meeting.date, language, options, photo_cache)
-        for d in record.delegations
+        for d in perspective_first(record)
         for a in (*d.members, *d.support)
     ]
     topics = [

@@ -17,9 +17,11 @@ from briefgen.errors import RenderError
 from briefgen.project.themes import THEMES
 from briefgen.protocol.forms import native_form, short_form
 from briefgen.protocol.seating import SeatingPlan, plan_seating
+from briefgen.protocol.summit import is_multilateral, plan_table
 from briefgen.render.i18n import format_long_date
 from briefgen.render.sandbox import Hidden, render_plain
-from briefgen.render.seating_drawing import layout_plan, render_svg
+from briefgen.render.seating_drawing import layout_plan, render_svg, theme_variables
+from briefgen.render.summit import render_table_svg, summit_section
 from briefgen.render.textfit import fit_size, text_width, wrap_text
 from briefgen.schema.choices import Paper
 from briefgen.schema.records import MeetingRecord
@@ -38,6 +40,7 @@ POCKET_LARGEST = 9.0
 POCKET_SMALLEST = 3.5
 POCKET_GAP = 4.0
 POCKET_LEADING = 1.25
+POCKET_MANY = 7.0  # pt: the pocket list of three or more delegations
 
 
 def card_name(name: str, width: float = CARD_TEXT_WIDTH) -> tuple[float, list[str]]:
@@ -91,6 +94,27 @@ def _paper(env: jinja2.Environment, paper: Paper | None) -> str:
     return chosen
 
 
+def summit_cards(record: MeetingRecord, paper: str = "a4") -> list[dict[str, Any]]:
+    """One card per person at a multilateral table, delegations in the meeting's order."""
+    native = record.meeting.seating.native_on_cards
+    cards = []
+    for place in plan_table(record).places:
+        for attendee in place.at_table:
+            person = attendee.record.person
+            width = (CARD_SHEETS[paper][0] - 2 * 20) / PT
+            size, lines = card_name(short_form(person, attendee.role), width)
+            cards.append(
+                {
+                    "person": attendee.record.id,
+                    "size": f"{size:.1f}",
+                    "lines": lines,
+                    "native": (native_form(person) or "") if native else "",
+                    "delegation": place.delegation.delegation.name,
+                }
+            )
+    return cards
+
+
 def _base_context(record: MeetingRecord, env: jinja2.Environment) -> dict[str, Any]:
     meeting = record.meeting
     return {
@@ -112,7 +136,11 @@ def render_place_cards(
     chosen = _paper(env, paper)
     try:
         context = _base_context(record, env)
-        context["cards"] = card_views(plan, record.meeting.seating.native_on_cards, chosen)
+        context["cards"] = (
+            summit_cards(record, chosen)
+            if is_multilateral(record)
+            else card_views(plan, record.meeting.seating.native_on_cards, chosen)
+        )
         context["page_size"] = PROTOCOL_PAGES[chosen][0]
         width, height = CARD_SHEETS[chosen]
         context["sheet"] = {
@@ -179,8 +207,10 @@ def render_pocket(
     chosen = _paper(env, paper)
     try:
         context = _base_context(record, env)
+        many = len(sides) > 2  # pages of columns at a fixed size instead of one card
+        size = POCKET_MANY if many else pocket_size(sides)
         context.update(
-            sides=sides, size=f"{pocket_size(sides):.2f}", page_size=PROTOCOL_PAGES[chosen][1]
+            sides=sides, size=f"{size:.2f}", many=many, page_size=PROTOCOL_PAGES[chosen][1]
         )
         return render_plain(env.get_template(POCKET_TEMPLATE), context)
     except jinja2.TemplateError as exc:
@@ -198,12 +228,21 @@ def _translations(record: MeetingRecord, env: jinja2.Environment) -> Any:
 
 
 def render_seating_svg(record: MeetingRecord, env: jinja2.Environment) -> str:
-    """The seating plan of the meeting as an SVG document (template ``seating.svg.j2``)."""
+    """The seating plan as an SVG document (``seating.svg.j2``; the table plan if multilateral)."""
+    if is_multilateral(record):
+        return render_table_svg(record, env)
     plan = plan_seating(record)
     try:
         return render_svg(layout_plan(plan, record.meeting.title), env, _translations(record, env))
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
+
+
+def book_seating(record: MeetingRecord, env: jinja2.Environment) -> dict[str, Any]:
+    """The book's seating section: the table plan when multilateral, else the bilateral plan."""
+    if is_multilateral(record):
+        return {**summit_section(record), "theme": theme_variables(env)}
+    return seating_section(record, env)
 
 
 def seating_section(record: MeetingRecord, env: jinja2.Environment) -> dict[str, Any]:
