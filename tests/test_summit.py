@@ -114,11 +114,17 @@ def test_family_photo_alternates_from_the_chair() -> None:
     ]
 
 
-@pytest.mark.parametrize("count", [3, 12, 40, 190])
-@pytest.mark.parametrize("shape", ["round", "square", "u"])
-def test_labels_never_overlap(count: int, shape: str) -> None:
-    if shape == "round" and count > 40:
-        pytest.skip("round tables of 190 are not drawn in practice (and are slow to grow)")
+#: Round tables of 190 are not drawn in practice (tables default to a hollow square above 12).
+SIZES = [
+    (shape, count)
+    for shape in ("round", "square", "u")
+    for count in (3, 12, 40, 190)
+    if not (shape == "round" and count > 40)
+]
+
+
+@pytest.mark.parametrize(("shape", "count"), SIZES)
+def test_labels_never_overlap(shape: str, count: int) -> None:
     labels = {
         slot: make_label(
             slot + 1,
