@@ -227,7 +227,7 @@ def template_options(command: F) -> F:
     return click.option(
         "--theme",
         type=click.Choice(names(ThemeName)),
-        help="Built-in look: default (A4, one topic and one person a page) or compact "
+        help="Built-in look: default (A4, serif, topics from a new page) or compact "
         "(US Letter, dense). Default: 'theme:' in briefgen.yaml, else default.",
     )(command)
 

@@ -43,7 +43,7 @@ class Theme:
 
 THEMES: MappingProxyType[str, Theme] = MappingProxyType(
     {
-        "default": Theme("default", None, "a4", "A4, serif text, one topic and one person a page."),
+        "default": Theme("default", None, "a4", "A4, serif text, topics and biographies run on."),
         "compact": Theme(
             "compact",
             "themes/compact",
