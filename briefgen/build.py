@@ -25,6 +25,7 @@ from briefgen.errors import BriefgenError, BuildFailed, RenderError, Uncommitted
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.outputs.atomic import write_atomic
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key, pdf_key
+from briefgen.project.confine import Refusal, read_confined
 from briefgen.project.load import Project
 from briefgen.project.recipients import IssuedCopy, Recipient, copy_file_name, register_csv
 from briefgen.project.themes import builtin_templates
@@ -32,7 +33,7 @@ from briefgen.protocol.editions import book_marking, edition_named, select
 from briefgen.render.book import BuildInfo, Copy, RenderOptions, make_environment, render_book
 from briefgen.render.photos import PhotoStore
 from briefgen.schema.models import Edition, ProjectConfig
-from briefgen.schema.records import AttachmentFile, MeetingRecord
+from briefgen.schema.records import MeetingRecord
 from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
 
 if TYPE_CHECKING:
@@ -165,36 +166,22 @@ def edition_record(
 
 
 def read_attachments(record: MeetingRecord, limits: Limits = DEFAULT_LIMITS) -> list[PdfAttachment]:
-    """The attachments' bytes, checked again to be regular files inside the meeting folder."""
+    """The attachments' bytes, confined again to the meeting folder (see :mod:`.confine`)."""
     from briefgen.outputs.pdf import PdfAttachment
 
     found = []
-    base = record.folder.resolve()
     for attachment in record.attachments:
-        found.append(
-            PdfAttachment(
-                attachment.name, _read_inside(attachment, base, limits), attachment.description
-            )
+        data = read_confined(
+            record.folder.parent, attachment.path, limits.attachment_bytes, within=record.folder
         )
-    return found
-
-
-def _read_inside(attachment: AttachmentFile, base: Path, limits: Limits) -> bytes:
-    try:
-        path = attachment.path.resolve()
-        if not path.is_relative_to(base) or not path.is_file():
+        if isinstance(data, Refusal):
             raise RenderError(
                 f"{attachment.path}: the attachment is no longer a file in the meeting folder"
             )
-        with path.open("rb") as stream:
-            data = stream.read(limits.attachment_bytes + 1)
-    except OSError as exc:
-        raise RenderError(
-            f"{attachment.path}: cannot read the attachment ({exc.strerror})"
-        ) from exc
-    if len(data) > limits.attachment_bytes:
-        raise RenderError(f"{attachment.path}: the attachment grew past the size limit")
-    return data
+        if len(data) > limits.attachment_bytes:
+            raise RenderError(f"{attachment.path}: the attachment grew past the size limit")
+        found.append(PdfAttachment(attachment.name, data, attachment.description))
+    return found
 
 
 def describe_build(version: VersionInfo | None) -> BuildInfo:

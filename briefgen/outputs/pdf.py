@@ -27,6 +27,7 @@ import weasyprint
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from briefgen.errors import RenderError
+from briefgen.project.confine import confine
 
 
 class ForbiddenResource(FatalURLFetchingError):  # type: ignore[misc]
@@ -38,16 +39,18 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
 
     def __init__(self, allowed: Sequence[Path]) -> None:
         super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=True)
-        self._allowed = [folder.resolve() for folder in allowed]
+        self._allowed = list(allowed)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file":
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if any(path.is_relative_to(folder) for folder in self._allowed) and path.is_file():
-                return URLFetcherResponse(url, body=path.read_bytes())
+            path = Path(unquote(urlsplit(url).path))
+            for folder in self._allowed:
+                found = confine(folder, path)
+                if isinstance(found, Path):
+                    return URLFetcherResponse(url, body=found.read_bytes())
             raise ForbiddenResource(
                 f"refused to read '{path}': only files inside "
                 f"the project's asset folders may be used"

@@ -11,7 +11,8 @@ from typing import Any
 
 from briefgen.errors import Problem
 from briefgen.limits import Limits
-from briefgen.schema.yamlread import DataPath, YamlDocument, YamlReadError, read_yaml
+from briefgen.project.confine import Refusal, read_confined
+from briefgen.schema.yamlread import DataPath, YamlDocument, YamlReadError, parse_yaml
 
 
 @dataclass
@@ -21,54 +22,38 @@ class Reader:
     problems: list[Problem] = field(default_factory=list)
 
     def read(self, path: Path) -> YamlDocument | None:
-        """Read a data file that must really be inside the data root."""
-        try:
-            resolved = path.resolve()
-            inside = resolved.is_relative_to(self.root.resolve())
-            regular = resolved.is_file()
-        except (OSError, RuntimeError) as exc:
-            self.problems.append(
-                Problem(
-                    path,
-                    1,
-                    1,
-                    f"cannot read the file ({exc})",
-                    "replace it with a plain file",
-                    "BG113",
-                )
-            )
-            return None
-        if not inside:
-            self.problems.append(
-                Problem(
-                    path,
-                    1,
-                    1,
-                    f"the file is a link to a place outside the data folder ({resolved})",
-                    "replace the link with a plain file inside the data folder",
-                    "BG313",
-                )
-            )
-            return None
-        if not regular:
-            self.problems.append(
-                Problem(
-                    path,
-                    1,
-                    1,
-                    "this is not a regular file",
-                    "replace it with a plain YAML file",
-                    "BG113",
-                )
-            )
+        """Read a data file that must really be inside the data root (see :mod:`.confine`)."""
+        raw = read_confined(self.root, path, self.limits.file_bytes)
+        if isinstance(raw, Refusal):
+            self.problems.append(refused_file(path, raw))
             return None
         try:
-            document = read_yaml(path, self.limits)
+            document = parse_yaml(raw, path, self.limits)
         except YamlReadError as exc:
             self.problems.extend(exc.problems)
             return None
         self.problems.extend(check_texts(document, self.limits))
         return document
+
+
+def refused_file(path: Path, refusal: Refusal) -> Problem:
+    """The located problem of a data file that :func:`confine` refused."""
+    if refusal.reason == "outside":
+        message = "the file is a link to a place outside the data folder"
+        hint = "replace the link with a plain file inside the data folder"
+        return Problem(path, 1, 1, message, hint, "BG313")
+    if refusal.reason == "hidden":
+        message = "the file is, or is reached through, a hidden name (starting with '.')"
+        hint = "hidden files such as .git are never data; use a plain name"
+        return Problem(path, 1, 1, message, hint, "BG313")
+    if refusal.reason in ("not-file", "missing"):
+        return Problem(
+            path, 1, 1, "this is not a regular file", "replace it with a plain YAML file", "BG113"
+        )
+    detail = "a loop of symbolic links" if refusal.reason == "loop" else refusal.detail
+    return Problem(
+        path, 1, 1, f"cannot read the file ({detail})", "replace it with a plain file", "BG113"
+    )
 
 
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
