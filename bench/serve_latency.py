@@ -28,7 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from briefgen.serve.app import PreviewServer, ServeOptions  # noqa: E402
+from briefgen.serve.app import PreviewServer  # noqa: E402
+from briefgen.serve.preview import ServeOptions  # noqa: E402
 from tests.browser import Browser  # noqa: E402
 
 MEETING = "2017-09-28-ankara"

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build import BuildOptions, build_project, describe_build, meeting_version
+from briefgen.build.meeting import describe_build, meeting_version
+from briefgen.build.run import build_project
+from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
 
 from .conftest import DataTree, require_tool

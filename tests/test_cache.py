@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import briefgen.build
+import briefgen.build.meeting
 import briefgen.outputs.pdf
 import briefgen.render.book
 import briefgen.render.photos
-from briefgen.build import BuildOptions, build_project
+from briefgen.build.run import build_project
 from briefgen.cli.main import main
 from briefgen.errors import BuildFailed
+from briefgen.options import BuildOptions
 from briefgen.outputs.cache import CACHE_DIR
 from briefgen.project.load import load_project
 from briefgen.project.themes import builtin_templates
@@ -55,7 +56,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
         return wrapper
 
-    monkeypatch.setattr(briefgen.build, "render_book", counting("book", briefgen.build.render_book))
+    monkeypatch.setattr(
+        briefgen.build.meeting, "render_book", counting("book", briefgen.build.meeting.render_book)
+    )
     monkeypatch.setattr(
         briefgen.outputs.pdf, "render_pdf", counting("pdf", briefgen.outputs.pdf.render_pdf)
     )

@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, build_project
+from briefgen.build.run import build_project
 from briefgen.cli.main import main
+from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
 
 from .gitrepo import GitRepo, base_tree

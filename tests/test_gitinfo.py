@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.build import meeting_version
+from briefgen.build.meeting import meeting_version
 from briefgen.cli.main import main
 from briefgen.errors import BriefgenError, GitError
 from briefgen.project.load import load_project

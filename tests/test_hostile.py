@@ -94,8 +94,9 @@ from collections.abc import Iterator  # noqa: E402
 
 from pypdf import PdfReader  # noqa: E402
 
-from briefgen.build import BuildOptions, build_project  # noqa: E402
+from briefgen.build.run import build_project  # noqa: E402
 from briefgen.errors import RenderError  # noqa: E402
+from briefgen.options import BuildOptions  # noqa: E402
 from briefgen.project.load import load_project  # noqa: E402
 from briefgen.project.themes import builtin_templates  # noqa: E402
 

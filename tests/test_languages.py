@@ -12,8 +12,9 @@ import pytest
 from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, build_project
+from briefgen.build.run import build_project
 from briefgen.lint import check_project
+from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
 from briefgen.project.themes import THEME_NAMES, TemplateSet, builtin_templates
 from briefgen.render.book import make_environment, render_book

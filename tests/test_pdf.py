@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, build_project
+from briefgen.build.run import build_project
 from briefgen.errors import RenderError
+from briefgen.options import BuildOptions
 from briefgen.outputs.pdf import is_benign, render_pdf
 from briefgen.project.load import load_project
 

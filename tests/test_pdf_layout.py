@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, build_project
+from briefgen.build.run import build_project
+from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
 from briefgen.render.book import RenderOptions
 from briefgen.render.photos import pixels_for

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, Format, build_project
+from briefgen.build.run import build_project
+from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
+from briefgen.schema.choices import Format
 
 from .gitrepo import GitRepo, base_tree
 

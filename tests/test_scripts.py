@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefgen.build import BuildOptions, build_project
+from briefgen.build.run import build_project
 from briefgen.errors import RenderError
 from briefgen.lint import check_project
+from briefgen.options import BuildOptions
 from briefgen.outputs.pdf import render_pdf
 from briefgen.project.load import load_project
 from briefgen.render.book import make_environment, render_book

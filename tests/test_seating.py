@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PageObject, PdfReader
 
-from briefgen.build import BuildOptions, build_project
+from briefgen.build.run import build_project
 from briefgen.cli.main import main
+from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
 from briefgen.protocol.forms import short_form
 from briefgen.protocol.seating import plan_seating

@@ -19,17 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli.main import main
-from briefgen.serve.app import (
-    EVERY_MEETING,
-    MemoryPdfCache,
-    Page,
-    PreviewServer,
-    ServeOptions,
-    affected_meetings,
-    content_security_policy,
-    inject_before_body_end,
-    parse_route,
-)
+from briefgen.serve.app import PreviewServer
+from briefgen.serve.http import content_security_policy, inject_before_body_end, parse_route
+from briefgen.serve.pdfjobs import MemoryPdfCache
+from briefgen.serve.preview import EVERY_MEETING, Page, ServeOptions, affected_meetings
 from briefgen.serve.watch import Watcher
 
 from .conftest import EXAMPLE, DataTree, require_tool
@@ -360,7 +353,7 @@ def test_pdf_is_made_on_demand_with_progress(server: PreviewServer) -> None:
 
 def test_a_failed_pdf_is_reported_not_hung(server: PreviewServer) -> None:
     from briefgen.errors import RenderError
-    from briefgen.serve.app import PdfMaker
+    from briefgen.serve.pdfjobs import PdfMaker
 
     def fail(page: Page, html: str) -> bytes:
         raise RenderError("PDF build reported problems: no font")
@@ -380,7 +373,7 @@ def test_a_failed_pdf_is_reported_not_hung(server: PreviewServer) -> None:
 def test_a_bug_while_rendering_shows_in_the_page(
     data_tree: DataTree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from briefgen.serve import app as serve
+    from briefgen.serve import preview as serve
 
     def broken(*args: object, **kwargs: object) -> str:
         raise ZeroDivisionError("oops")

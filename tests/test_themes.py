@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.build import BuildOptions, project_options
 from briefgen.cli.main import main
 from briefgen.errors import RenderError
 from briefgen.lint import check_project
+from briefgen.options import BuildOptions, resolve_options
 from briefgen.project.load import load_project
 from briefgen.render.book import RenderOptions, make_environment, render_book
 
@@ -106,7 +106,7 @@ def test_project_config_sets_defaults_and_the_command_line_wins(data_tree: DataT
     project = load_project(root)
     assert project.theme == "compact"
     assert project.template_dir == root / "house"
-    options = project_options(project, BuildOptions())
+    options = resolve_options(project, BuildOptions())
     assert options.render == RenderOptions(family_caps=True, paper="a4")
     html = render_book(
         project.meetings[0], make_environment(options.template_dir, "compact"), options.render
@@ -115,7 +115,7 @@ def test_project_config_sets_defaults_and_the_command_line_wins(data_tree: DataT
     assert "Mr Boris BETA" in html
     assert "Schedule</h2>" in html
     cli = BuildOptions(theme="default", render=RenderOptions(family_caps=False, paper="letter"))
-    chosen = project_options(project, cli)
+    chosen = resolve_options(project, cli)
     assert (chosen.theme, chosen.render) == ("default", RenderOptions(False, "letter"))
 
 

@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from briefgen import __version__
-from briefgen.cli.report import ReportFormat, emit
+from briefgen.cli.report import emit
 from briefgen.codes import lookup
 from briefgen.errors import BriefgenError, ValidationFailed
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.project.themes import THEME_NAMES
+from briefgen.schema.choices import DiffFormat, Format, Paper, PdfVariant, ReportFormat, names
 
 if TYPE_CHECKING:
-    from briefgen.build import Progress
+    from briefgen.build.run import Progress
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DATA = Path("delegations")
@@ -133,7 +134,7 @@ def _warning_codes(values: tuple[str, ...]) -> set[str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github", "json"]),
+    type=click.Choice(names(ReportFormat)),
     default="text",
     show_default=True,
     help="text: file:line:col lines on stderr; github: workflow "
@@ -215,7 +216,7 @@ def check(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "pdf", "seating", "cards", "pocket", "ics", "all"]),
+    type=click.Choice(names(Format)),
     default="all",
     show_default=True,
     help="Which outputs to write: the book as html or pdf, the seating plan (seating.svg), "
@@ -237,7 +238,7 @@ def check(
 )
 @click.option(
     "--paper",
-    type=click.Choice(["a4", "letter"]),
+    type=click.Choice(names(Paper)),
     help="Paper size of the PDF (default: 'paper:' in briefgen.yaml, else the theme's: "
     "a4 for default, letter for compact).",
 )
@@ -280,7 +281,7 @@ def check(
 )
 @click.option(
     "--pdf-variant",
-    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    type=click.Choice(names(PdfVariant)),
     help="Archival (PDF/A-3b) or accessible (PDF/UA-1) PDF, tagged, with document language.",
 )
 @click.option(
@@ -332,9 +333,10 @@ def build(
     meeting fails to render, the others are still written; the failure names
     the meeting and the exit code is 1.
     """
-    from briefgen.build import BuildOptions, build_project, edition_of
+    from briefgen.build.run import build_project
     from briefgen.errors import BuildFailed
     from briefgen.lint import check_project
+    from briefgen.options import BuildOptions, edition_of
     from briefgen.project.load import find_root, load_project
     from briefgen.project.recipients import load_recipients
     from briefgen.render.book import RenderOptions
@@ -453,7 +455,7 @@ def build_progress(total: int) -> Iterator[Progress | None]:
 @click.option("--family-caps", is_flag=True, help="Print family names in capitals.")
 @click.option(
     "--paper",
-    type=click.Choice(["a4", "letter"]),
+    type=click.Choice(names(Paper)),
     default="a4",
     show_default=True,
     help="Paper size of the PDF.",
@@ -479,7 +481,8 @@ def serve(
     Stop with Ctrl-C.
     """
     from briefgen.render.book import RenderOptions
-    from briefgen.serve.app import PreviewServer, ServeOptions, serve_until_signal
+    from briefgen.serve.app import PreviewServer, serve_until_signal
+    from briefgen.serve.preview import ServeOptions
 
     options = ServeOptions(
         host=host,
@@ -582,7 +585,7 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(names(DiffFormat)),
     default="text",
     show_default=True,
     help="text for people, markdown for a pull-request comment, json for machines.",

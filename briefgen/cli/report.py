@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from typing import Literal
 
 import click
 
 from briefgen.errors import Problem, display_path
-
-ReportFormat = Literal["text", "github", "json"]
+from briefgen.schema.choices import ReportFormat
 
 
 def format_text(problem: Problem, color: bool) -> str:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf
@@ -28,6 +28,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from briefgen.errors import RenderError
 from briefgen.project.confine import confine
+from briefgen.schema.choices import PdfVariant, names
 
 
 class ForbiddenResource(FatalURLFetchingError):  # type: ignore[misc]
@@ -137,9 +138,8 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-PdfVariant = Literal["pdf/a-3b", "pdf/ua-1"]
 #: The PDF variants briefgen offers (WeasyPrint's names for them).
-PDF_VARIANTS: tuple[PdfVariant, ...] = ("pdf/a-3b", "pdf/ua-1")
+PDF_VARIANTS: tuple[PdfVariant, ...] = names(PdfVariant)  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
 
 import jinja2
 from jinja2.loaders import split_template_path
 
 from briefgen.project.confine import confine
+from briefgen.schema.choices import Paper
 
 #: Largest template, stylesheet or catalogue read (bytes).
 MAX_TEMPLATE_BYTES = 1_000_000
-
-Paper = Literal["a4", "letter"]
 
 
 @dataclass(frozen=True)

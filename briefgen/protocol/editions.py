@@ -64,12 +64,16 @@ def compare_markings(a: str, b: str, schemes: Sequence[Sequence[str]]) -> int | 
 
 
 def highest_marking(base: str, others: Iterable[str], schemes: Sequence[Sequence[str]]) -> str:
-    """The book's marking: ``base``, raised to any higher marking among ``others``."""
+    """The book's marking: ``base``, raised to any higher marking among ``others``.
+
+    The marking keeps the case it was written in: the book sets it in capitals
+    by the rules of its language (Turkish ``gizli`` → ``GİZLİ``).
+    """
     result = base
     for marking in others:
         if compare_markings(marking, result, schemes) == 1:
             result = marking
-    return result.upper()
+    return result
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ def included_markings(meeting: Meeting, audiences: frozenset[str] | None) -> lis
 def book_marking(meeting: Meeting, edition: Edition | None, config: ProjectConfig) -> str:
     """The computed marking of a book: its stated marking, raised to its highest item's."""
     audiences = frozenset(edition.audiences) if edition else None
-    base = (edition.marking if edition and edition.marking else meeting.marking).upper()
+    base = edition.marking if edition and edition.marking else meeting.marking
     items = included_markings(meeting, audiences)
     return highest_marking(base, (i.marking for i in items if i.marking), schemes_for(config))
 

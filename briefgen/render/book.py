@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__
 from briefgen.errors import RenderError
-from briefgen.project.themes import THEMES, Paper, TemplateSet, TemplateSetLoader, builtin_templates
+from briefgen.project.themes import THEMES, TemplateSet, TemplateSetLoader, builtin_templates
 from briefgen.protocol.editions import select
 from briefgen.protocol.forms import age_on, display_name, monogram, printed_form
 from briefgen.render.i18n import (
@@ -39,6 +39,7 @@ from briefgen.render.i18n import (
 from briefgen.render.photos import PhotoStore, embed_photo
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
+from briefgen.schema.choices import Paper
 from briefgen.schema.models import Meeting
 from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord, PersonRecord
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -25,6 +25,8 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
+
+from briefgen.schema.choices import Entrance, Interpreters, NameOrder, Paper, ThemeName
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID_RE = re.compile(ID_PATTERN)
@@ -229,7 +231,7 @@ class Name(StrictModel):
         description="Patronymic, where the culture has one; not printed in lists.",
         examples=["Viktorovich"],
     )
-    order: Literal["given-family", "family-given"] = Field(
+    order: NameOrder = Field(
         "given-family",
         description="family-given prints the family name first (Chinese, "
         "Japanese, Korean, Hungarian names).",
@@ -440,14 +442,14 @@ class SeatOverride(StrictModel):
 class Seating(StrictModel):
     """Settings for the seating plan, place cards and pocket list of one meeting."""
 
-    interpreters: Literal["behind", "beside"] | None = Field(
+    interpreters: Interpreters | None = Field(
         None,
         description="Where each principal's interpreter sits: behind the principal, or "
         "beside (at the principal's left; the others on that side move one seat outward). "
         "Default: 'interpreters' in briefgen.yaml, else behind.",
         examples=["beside"],
     )
-    facing_entrance: Literal["guests", "host"] = Field(
+    facing_entrance: Entrance = Field(
         "guests",
         description="Which side faces the entrance (so sits with its back to the far wall).",
         examples=["host"],
@@ -591,13 +593,13 @@ class ProjectConfig(StrictModel):
         description="Editions that --edition can build, each for some audiences.",
         examples=[[{"name": "principal", "audiences": ["principal"]}]],
     )
-    theme: Literal["default", "compact"] | None = Field(
+    theme: ThemeName | None = Field(
         None,
         description="Built-in look of the books: default (A4, serif, one topic and one person "
         "a page) or compact (US Letter, sans-serif, dense). --theme overrides it.",
         examples=["compact"],
     )
-    paper: Literal["a4", "letter"] | None = Field(
+    paper: Paper | None = Field(
         None,
         description="Paper size of the PDFs; without it the theme decides (default: a4, "
         "compact: letter). --paper overrides it.",
@@ -615,7 +617,7 @@ class ProjectConfig(StrictModel):
         "folder (default: templates/ here, when it exists). --templates overrides it.",
         examples=["templates"],
     )
-    interpreters: Literal["behind", "beside"] | None = Field(
+    interpreters: Interpreters | None = Field(
         None,
         description="Where each principal's interpreter is placed by default: behind the "
         "principal, or beside (at the principal's left) in seating plans.",

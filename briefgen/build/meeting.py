@@ -1,0 +1,243 @@
+"""One meeting's outputs in memory: the book (one function for build, preview, editions and
+copies), its PDF, the protocol material and numbered copies; nothing is written here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from briefgen.errors import RenderError, UncommittedInputs
+from briefgen.limits import DEFAULT_LIMITS, Limits
+from briefgen.outputs.cache import pdf_key
+from briefgen.project.confine import Refusal, read_confined
+from briefgen.project.load import Project
+from briefgen.project.recipients import IssuedCopy, copy_file_name, register_csv
+from briefgen.project.themes import builtin_templates
+from briefgen.protocol.editions import book_marking, select
+from briefgen.render.book import BuildInfo, Copy, render_book
+from briefgen.render.photos import PhotoStore
+from briefgen.schema.models import Edition
+from briefgen.schema.records import MeetingRecord
+from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
+
+if TYPE_CHECKING:
+    from briefgen.outputs.pdf import PdfAttachment
+from briefgen.options import BuildOptions, edition_of
+
+
+def output_folder(out_dir: Path, record: MeetingRecord, edition: str | None = None) -> Path:
+    """``OUT/<meeting-id>/``, or ``OUT/<meeting-id>/edition-<name>/`` for an edition."""
+    folder = out_dir / record.id
+    return folder / f"edition-{edition}" if edition else folder
+
+
+def edition_record(
+    project: Project, record: MeetingRecord, edition: Edition | None
+) -> MeetingRecord:
+    """The meeting as ``edition`` sees it: only its items, marked with the computed marking."""
+    marking = book_marking(record.meeting, edition, project.config)
+    audiences = frozenset(edition.audiences) if edition else None
+    return dataclasses.replace(record, meeting=select(record.meeting, audiences, marking))
+
+
+def read_attachments(record: MeetingRecord, limits: Limits = DEFAULT_LIMITS) -> list[PdfAttachment]:
+    """The attachments' bytes, confined again to the meeting folder (see :mod:`.confine`)."""
+    from briefgen.outputs.pdf import PdfAttachment
+
+    found = []
+    for attachment in record.attachments:
+        data = read_confined(
+            record.folder.parent, attachment.path, limits.attachment_bytes, within=record.folder
+        )
+        if isinstance(data, Refusal):
+            raise RenderError(
+                f"{attachment.path}: the attachment is no longer a file in the meeting folder"
+            )
+        if len(data) > limits.attachment_bytes:
+            raise RenderError(f"{attachment.path}: the attachment grew past the size limit")
+        found.append(PdfAttachment(attachment.name, data, attachment.description))
+    return found
+
+
+def describe_build(version: VersionInfo | None) -> BuildInfo:
+    """The version line's facts: the build's date and, inside git, the commit and DRAFT state."""
+    if version is None:
+        return BuildInfo(built=source_date(version).date())
+    return BuildInfo(
+        built=source_date(version).date(),
+        commit=version.short,
+        committed=version.date.date() if version.date else None,
+        draft=version.dirty,
+    )
+
+
+class PdfMemo:
+    """PDFs whose HTML is unchanged are taken from the last build instead of laid out again."""
+
+    def __init__(self, facts: tuple[str, ...], reusable: dict[str, bytes]) -> None:
+        self.facts = facts
+        self.reusable = reusable
+        #: SHA-256 of each PDF made or reused → the key of its HTML.
+        self.made: dict[str, str] = {}
+
+    def pdf(self, html: str, render: Callable[[str], bytes]) -> bytes:
+        key = pdf_key(html, *self.facts)
+        data = self.reusable.get(key)
+        if data is None:
+            data = render(html)
+        self.made[hashlib.sha256(data).hexdigest()] = key
+        return data
+
+
+def render_outputs(
+    project: Project,
+    record: MeetingRecord,
+    env: jinja2.Environment,
+    options: BuildOptions,
+    version: VersionInfo | None = None,
+    photo_cache: PhotoStore | None = None,
+    pdf_memo: PdfMemo | None = None,
+) -> list[tuple[Path, bytes]]:
+    """The files of one meeting as (path, content) pairs, nothing written yet."""
+    edition = edition_of(project, options.edition)
+    view = edition_record(project, record, edition)
+    folder = output_folder(options.out_dir, record, edition.name if edition else None)
+    build = describe_build(version)
+    created = source_date(version)
+    label = (edition.label or "") if edition else ""
+    allowed = [project.root / "people", record.folder, builtin_templates()]
+    if options.template_dir is not None:
+        allowed.append(options.template_dir)
+
+    def lay_out(html: str, book: bool) -> bytes:
+        from briefgen.outputs.pdf import render_pdf
+
+        return render_pdf(
+            html,
+            base_dir=record.folder,
+            allowed=allowed,
+            created=created,
+            identifier=record.id,
+            timeout=options.timeout,
+            variant=options.pdf_variant if book else None,
+            attachments=read_attachments(view, options.limits) if book else (),
+        )
+
+    def pdf(html: str, *, book: bool = False) -> bytes:
+        """The PDF of ``html``; the book takes the variant and the attachments."""
+        special = book and (options.pdf_variant is not None or bool(view.attachments))
+        if pdf_memo is None or special:
+            return lay_out(html, book)
+        return pdf_memo.pdf(html, lambda h: lay_out(h, book))
+
+    if options.format == "ics":
+        from briefgen.render.ics import programme_ics
+
+        return [(folder / "programme.ics", programme_ics(record.id, view.meeting, build.built))]
+    if options.recipients is not None:
+        return numbered_copies(view, env, options, folder, build, label, pdf)
+    outputs: list[tuple[Path, bytes]] = []
+    if options.format in ("html", "pdf", "all"):
+        changes = None
+        if options.changes_since is not None:
+            from briefgen.vcs.changes import changes_since
+
+            changes = changes_since(record, options.changes_since, options.limits).for_book()
+        html = render_book(
+            view,
+            env,
+            options.render,
+            build,
+            changes,
+            edition_label=label,
+            photo_cache=photo_cache,
+        )
+        if options.format in ("html", "all"):
+            outputs.append((folder / "book.html", html.encode("utf-8")))
+        if options.format in ("pdf", "all"):
+            outputs.append((folder / "book.pdf", pdf(html, book=True)))
+    return outputs + render_protocol_material(view, env, folder, options, pdf)
+
+
+def render_protocol_material(
+    record: MeetingRecord,
+    env: jinja2.Environment,
+    folder: Path,
+    options: BuildOptions,
+    pdf: Callable[..., bytes],
+) -> list[tuple[Path, bytes]]:
+    """The seating plan SVG, place cards and pocket list that the format asks for, in memory."""
+    from briefgen.render.material import render_place_cards, render_pocket, render_seating_svg
+
+    fmt = options.format
+    outputs: list[tuple[Path, bytes]] = []
+    if fmt in ("seating", "all"):
+        outputs.append((folder / "seating.svg", render_seating_svg(record).encode("utf-8")))
+    for kind, name, render in (
+        ("cards", "place-cards.pdf", render_place_cards),
+        ("pocket", "pocket.pdf", render_pocket),
+    ):
+        if fmt in (kind, "all"):
+            outputs.append((folder / name, pdf(render(record, env))))
+    return outputs
+
+
+def meeting_version(record: MeetingRecord, template_dir: Path | None = None) -> VersionInfo | None:
+    """The git version of everything the meeting's book is made from (``None`` outside git)."""
+    return version_info([*record.input_files(), template_dir or builtin_templates()])
+
+
+def refuse_uncommitted(
+    records: Sequence[MeetingRecord], versions: dict[str, VersionInfo | None]
+) -> None:
+    """Raise :class:`UncommittedInputs` unless every meeting's inputs are committed."""
+    reasons = []
+    for record in records:
+        version = versions[record.id]
+        if version is None:
+            reasons.append(f"{record.id}: the inputs are not in a git repository")
+        elif version.changed:
+            files = "\n    ".join(version.changed)
+            reasons.append(f"{record.id}: uncommitted changes in\n    {files}")
+        elif version.commit is None:
+            reasons.append(f"{record.id}: no input has been committed yet")
+    if reasons:
+        raise UncommittedInputs(
+            "--final builds only from committed inputs; commit (or discard) the changes "
+            "and build again:\n  " + "\n  ".join(reasons)
+        )
+
+
+def numbered_copies(
+    record: MeetingRecord,
+    env: jinja2.Environment,
+    options: BuildOptions,
+    folder: Path,
+    build: BuildInfo,
+    label: str,
+    pdf: Callable[..., bytes],
+) -> list[tuple[Path, bytes]]:
+    """One PDF per recipient, each with its copy line and watermark, and the register."""
+    assert options.recipients is not None
+    total = len(options.recipients)
+    issued = []
+    for number, recipient in enumerate(options.recipients, start=1):
+        copy = Copy(number, total, recipient.name)
+        html = render_book(record, env, options.render, build, edition_label=label, copy=copy)
+        data = pdf(html, book=True)
+        issued.append(IssuedCopy(number, total, recipient, copy_file_name(number, total), data))
+    copies = folder / "copies"
+    register = register_csv(
+        issued,
+        meeting=record.id,
+        edition=options.edition or "",
+        marking=record.meeting.marking,
+        issued=build.built,
+    )
+    return [*((copies / c.file, c.pdf) for c in issued), (copies / "register.csv", register)]

@@ -1,0 +1,253 @@
+"""Orchestrate a build: plan each meeting's stale outputs, render them, then write them.
+
+Input is validated for every meeting before anything is written.  A meeting's
+files are written together once all of them rendered, so a failed render
+leaves that meeting's earlier outputs intact; other meetings are still
+built.  Outputs whose inputs did not change are skipped (briefgen.outputs.cache), and
+meetings can render in parallel processes (``BuildOptions.jobs``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.errors import BriefgenError, BuildFailed
+from briefgen.outputs.atomic import write_atomic
+from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
+from briefgen.project.load import Project
+from briefgen.project.themes import builtin_templates
+from briefgen.render.book import make_environment
+from briefgen.render.photos import PhotoStore
+from briefgen.schema.choices import Format
+from briefgen.schema.models import ProjectConfig
+from briefgen.schema.records import MeetingRecord
+from briefgen.vcs.gitinfo import VersionInfo
+
+if TYPE_CHECKING:
+    pass
+from briefgen.build.meeting import (
+    PdfMemo,
+    describe_build,
+    meeting_version,
+    output_folder,
+    refuse_uncommitted,
+    render_outputs,
+)
+from briefgen.options import BuildOptions, resolve_options
+
+#: BuildOptions that never change the bytes of an output, so not part of the cache key.
+_NOT_IN_KEY = frozenset({"out_dir", "format", "timeout", "final", "force", "jobs", "cache"})
+
+#: The files of a meeting and the --format values that write them.
+OUTPUT_FILES: dict[str, tuple[Format, ...]] = {
+    "book.html": ("html",),
+    "book.pdf": ("pdf",),
+    "seating.svg": ("seating",),
+    "place-cards.pdf": ("cards",),
+    "pocket.pdf": ("pocket",),
+}
+_SINGLE: dict[Format, str] = {kinds[0]: name for name, kinds in OUTPUT_FILES.items()}
+
+#: Called as each meeting is done: its id and "built", "up to date" or "failed".
+Progress = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class MeetingJob:
+    """One meeting to render: everything a worker process needs, picklable."""
+
+    root: Path
+    record: MeetingRecord
+    options: BuildOptions
+    version: VersionInfo | None
+    #: The outputs to build, with their cache keys.
+    keys: dict[str, str]
+    photo_cache: PhotoStore | None = None
+    pdf_facts: tuple[str, ...] = ()
+    reusable: dict[str, bytes] = field(default_factory=dict)
+    config: ProjectConfig = field(default_factory=ProjectConfig)
+    #: Build every output the options ask for, outside the cache (editions, copies, ics).
+    uncached: bool = False
+
+    @property
+    def stale(self) -> bool:
+        return self.uncached or bool(self.keys)
+
+
+@dataclass(frozen=True)
+class MeetingResult:
+    """The outputs of one meeting, or why it failed."""
+
+    meeting_id: str
+    outputs: list[tuple[Path, bytes]]
+    error: str | None
+    keys: dict[str, str] = field(default_factory=dict)
+    pdf_keys: dict[str, str] = field(default_factory=dict)
+
+
+def build_project(
+    project: Project,
+    options: BuildOptions,
+    meetings: Sequence[MeetingRecord] | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Build the books of ``meetings`` (default: all in the project); return the paths written.
+
+    Input has been validated when the project loaded, so nothing is written
+    for invalid input.  Each meeting's outputs are produced in memory and
+    written together, each file atomically, as soon as that meeting is done;
+    outputs the cache knows to be up to date are not built again.  With
+    ``options.jobs`` > 1 meetings render in a process pool.  When a meeting
+    fails, the others are still built and written, and :class:`BuildFailed`
+    names every failed meeting and lists what was written.
+    """
+    options = resolve_options(project, options)
+    records = list(meetings if meetings is not None else project.meetings)
+    versions = {r.id: meeting_version(r, options.template_dir) for r in records}
+    if options.final:
+        refuse_uncommitted(records, versions)
+    cache = BuildCache.under(options.out_dir) if options.cacheable else None
+    jobs: list[MeetingJob] = []
+    for record in records:
+        job = plan_meeting(project, record, options, versions[record.id], cache)
+        if job.stale:
+            jobs.append(job)
+        elif progress is not None:
+            progress(record.id, "up to date")
+    written: list[Path] = []
+    failures: list[str] = []
+    for result in run_jobs(jobs, options.jobs):
+        if result.error is not None:
+            failures.append(f"meeting {result.meeting_id}: {result.error}")
+        else:
+            written += store_result(result, cache)
+        if progress is not None:
+            progress(result.meeting_id, "failed" if result.error else "built")
+    if failures:
+        raise BuildFailed(failures, written)
+    return written
+
+
+def plan_meeting(
+    project: Project,
+    record: MeetingRecord,
+    options: BuildOptions,
+    version: VersionInfo | None,
+    cache: BuildCache | None,
+) -> MeetingJob:
+    """What to build for one meeting: the outputs whose cache key changed (all with --force)."""
+    build = describe_build(version)
+    chosen = {f.name: getattr(options, f.name) for f in fields(options)}
+    settings = {
+        # Every option that can change an output is in the key, new ones included by default.
+        "options": repr({k: v for k, v in chosen.items() if k not in _NOT_IN_KEY}),
+        "built": build.built.isoformat(),
+        "commit": build.commit or "",
+        "dirty": str(version.dirty if version else None),
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+        "config": repr(project.config),
+    }
+    templates = options.template_dir or builtin_templates()
+    inputs = inputs_key(record.input_files(), templates, settings)
+    keys = {name: output_key(inputs, name) for name in output_names(options.format)}
+    folder = output_folder(options.out_dir, record)
+    if cache is None or options.force:
+        stale = frozenset(keys)
+        reusable: dict[str, bytes] = {}
+    else:
+        stale = frozenset(cache.stale(record.id, folder, keys))
+        reusable = cache.reusable_pdfs(record.id, folder) if stale else {}
+    facts = (
+        settings["built"],
+        settings["commit"],
+        settings["dirty"],
+        settings["source_date_epoch"],
+    )
+    return MeetingJob(
+        root=project.root,
+        record=record,
+        options=options,
+        version=version,
+        keys={name: keys[name] for name in stale},
+        photo_cache=PhotoCache(cache.photos) if cache is not None else None,
+        pdf_facts=(*facts, inputs_key((), templates, {})),
+        reusable=reusable,
+        config=project.config,
+        uncached=not options.cacheable,
+    )
+
+
+def output_names(fmt: Format) -> list[str]:
+    """The files a format writes into the meeting's folder."""
+    return [name for name, kinds in OUTPUT_FILES.items() if fmt == "all" or fmt in kinds]
+
+
+def run_jobs(jobs: Sequence[MeetingJob], processes: int) -> Iterator[MeetingResult]:
+    """Render the jobs, in this process or ``processes`` at a time; results as they finish."""
+    if processes <= 1 or len(jobs) <= 1:
+        yield from map(render_meeting, jobs)
+        return
+    if any(name.endswith(".pdf") for job in jobs for name in job.keys):
+        # Import WeasyPrint (a second or so) once here: forked workers inherit it.
+        from briefgen.outputs import pdf  # noqa: F401
+    with ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool:
+        futures = {pool.submit(render_meeting, job): job for job in jobs}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool as exc:
+                job = futures[future]
+                yield MeetingResult(job.record.id, [], f"the worker process died ({exc})")
+
+
+def render_meeting(job: MeetingJob) -> MeetingResult:
+    """Render the stale outputs of one meeting (the process pool's task: module level, pickles)."""
+    options = job.options
+    env = make_environment(options.template_dir, options.theme or "default")
+    project = Project(root=job.root, people={}, meetings=[], config=job.config)
+    memo = PdfMemo(job.pdf_facts, job.reusable)
+    try:
+        if job.uncached:
+            everything = render_outputs(project, job.record, env, options, job.version)
+            return MeetingResult(job.record.id, everything, None)
+        outputs: list[tuple[Path, bytes]] = []
+        for fmt in formats_for(options.format, set(job.keys)):
+            outputs += render_outputs(
+                project,
+                job.record,
+                env,
+                replace(options, format=fmt),
+                job.version,
+                photo_cache=job.photo_cache,
+                pdf_memo=memo,
+            )
+    except BriefgenError as exc:
+        return MeetingResult(job.record.id, [], str(exc).removeprefix(f"meeting {job.record.id}: "))
+    wanted = [(path, data) for path, data in outputs if path.name in job.keys]
+    return MeetingResult(job.record.id, wanted, None, dict(job.keys), memo.made)
+
+
+def formats_for(requested: Format, stale: set[str]) -> list[Format]:
+    """The formats to render so that every stale output is made, ``requested`` if all are."""
+    if set(output_names(requested)) == stale:
+        return [requested]
+    return [fmt for fmt, in_format in _SINGLE.items() if in_format in stale]
+
+
+def store_result(result: MeetingResult, cache: BuildCache | None) -> list[Path]:
+    """Write one meeting's outputs, each atomically, and note them in the cache."""
+    for path, data in result.outputs:
+        write_atomic(path, data)
+    if cache is not None and result.keys:
+        cache.record(
+            result.meeting_id,
+            {path.name: (result.keys[path.name], data) for path, data in result.outputs},
+            result.pdf_keys,
+        )
+    return [path for path, _ in result.outputs]

@@ -1,0 +1,319 @@
+"""HTTP for the preview: a fixed set of routes, strict headers, the reload event stream.
+
+No URL is ever mapped onto a file path, so nothing outside the served books
+can be reached however the path is spelled.  The small reload script is
+added to the response only, never to the book, and runs under a strict
+Content-Security-Policy with a fresh nonce.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import re
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from briefgen.errors import display_path
+from briefgen.project.themes import builtin_templates
+from briefgen.serve.pdfjobs import PdfMaker
+from briefgen.serve.preview import Page, Preview
+
+#: URL prefix of the server's own endpoints; meeting ids cannot start with "_".
+INTERNAL = "_briefgen"
+_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+#: Seconds between keep-alive comments on an idle event stream.
+HEARTBEAT = 15.0
+
+
+def parse_route(raw: str) -> tuple[str, ...] | None:
+    """The path segments of a request target, or ``None`` for anything but a plain safe path.
+
+    Decoding happens once; a segment must be a plain name afterwards, so
+    ``..``, ``%2e%2e``, ``%252e``, backslashes, NUL, empty segments in the
+    middle and absolute-form targets are all refused.  The query is ignored.
+    """
+    target = urlsplit(raw)
+    if target.scheme or target.netloc or not target.path.startswith("/"):
+        return None
+    try:
+        path = unquote(target.path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    segments = path.split("/")[1:]
+    if segments and segments[-1] == "":
+        segments = segments[:-1]
+        trailing = True
+    else:
+        trailing = False
+    if not all(_SEGMENT.fullmatch(s) for s in segments):
+        return None
+    return (*segments, "") if trailing and segments else tuple(segments)
+
+
+def style_hashes(html: str) -> list[str]:
+    """CSP sources allowing exactly the ``<style>`` blocks in ``html``."""
+    return [
+        "'sha256-{}'".format(
+            base64.b64encode(hashlib.sha256(m.group(1).encode("utf-8")).digest()).decode()
+        )
+        for m in _STYLE_BLOCK.finditer(html)
+    ]
+
+
+def content_security_policy(html: str, nonce: str) -> str:
+    """Only the response's own nonced script runs; only the page's own ``<style>`` blocks apply.
+
+    ``style`` attributes stay allowed (an SVG drawing may use them, and the page
+    must look like the PDF); they cannot run code, and user text never reaches them.
+    """
+    styles = " ".join(dict.fromkeys(style_hashes(html))) or "'none'"
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src 'nonce-{nonce}'",
+            f"style-src {styles}",
+            "style-src-attr 'unsafe-inline'",
+            "img-src data:",
+            "font-src data:",
+            "connect-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def inject_before_body_end(html: str, snippet: str) -> str:
+    """``html`` with ``snippet`` before its last ``</body>`` (or at the end); plain strings only."""
+    html, snippet = str(html), str(snippet)
+    at = html.lower().rfind("</body>")
+    return html + snippet if at < 0 else html[:at] + snippet + html[at:]
+
+
+def make_pages_environment() -> jinja2.Environment:
+    """Templates of the server's own pages (index, problems, PDF progress, reload script)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(builtin_templates() / "serve")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass
+class App:
+    """Everything a request handler needs; one per server, nothing global."""
+
+    preview: Preview
+    pdfs: PdfMaker
+    pages_env: jinja2.Environment
+    allowed_hosts: frozenset[str] | None
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
+    """A request handler class bound to ``app``."""
+
+    class Handler(PreviewHandler):
+        pass
+
+    Handler.app = app
+    return Handler
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    """Routes: ``/``, ``/<id>/``, ``/<id>/book.html``, ``/<id>/pdf``, ``/<id>/book.pdf``,
+    ``/_briefgen/events/[<id>]``, ``/_briefgen/pdf/<id>``.  Everything else is 404."""
+
+    app: App
+    server_version = "briefgen"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the terminal shows rebuilds, not every request."""
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._route()
+
+    def _route(self) -> None:
+        if not self._host_allowed():
+            self._text(HTTPStatus.FORBIDDEN, "Forbidden: unexpected Host header.\n")
+            return
+        route = parse_route(self.path)
+        preview = self.app.preview
+        match route:
+            case ():
+                self._index()
+            case (a, "events") | (a, "events", "") if a == INTERNAL:
+                self._events("")
+            case (a, "events", meeting_id) if a == INTERNAL and preview.page(meeting_id):
+                self._events(meeting_id)
+            case (a, "pdf", meeting_id) if a == INTERNAL and (page := preview.page(meeting_id)):
+                self._pdf_status(page)
+            case (meeting_id,) if preview.page(meeting_id):
+                self._redirect(f"/{meeting_id}/")
+            case (meeting_id, "" | "book.html") if page := preview.page(meeting_id):
+                self._book(page)
+            case (meeting_id, "pdf") if page := preview.page(meeting_id):
+                self._pdf_progress(page)
+            case (meeting_id, "book.pdf") if page := preview.page(meeting_id):
+                self._pdf(page)
+            case _:
+                self._text(HTTPStatus.NOT_FOUND, "Not found.\n")
+
+    def _host_allowed(self) -> bool:
+        allowed = self.app.allowed_hosts
+        if allowed is None:
+            return True
+        host = self.headers.get("Host", "")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name.strip("[]").lower() in allowed
+
+    # -- responses
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self._common_headers()
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _common_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+
+    def _text(self, status: HTTPStatus, text: str) -> None:
+        self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8")
+
+    def _redirect(self, location: str) -> None:
+        self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", {"Location": location})
+
+    def _html(self, html: str, nonce: str, version: int | None = None) -> None:
+        headers = {"Content-Security-Policy": content_security_policy(html, nonce)}
+        if version is not None:
+            headers["X-Briefgen-Version"] = str(version)
+        self._send(HTTPStatus.OK, html.encode("utf-8"), "text/html; charset=utf-8", headers)
+
+    def _reload_script(self, channel: str, version: int | None, nonce: str, book: bool) -> Markup:
+        template = self.app.pages_env.get_template("reload.html.j2")
+        return Markup(
+            template.render(
+                nonce=nonce,
+                events=f"/{INTERNAL}/events/{channel}",
+                channel=channel,
+                version=version,
+                book=book,
+            )
+        )
+
+    def _page(self, name: str, channel: str, version: int | None, **context: Any) -> None:
+        nonce = secrets.token_urlsafe(16)
+        script = self._reload_script(channel, version, nonce, book=False)
+        template = self.app.pages_env.get_template(name)
+        html = template.render(reload_script=script, nonce=nonce, **context)
+        self._html(html, nonce, version)
+
+    # -- routes
+
+    def _index(self) -> None:
+        preview = self.app.preview
+        self._page(
+            "index.html.j2",
+            "",
+            preview.version(""),
+            pages=preview.pages(),
+            root=display_path(preview.root, preview.root.parent),
+        )
+
+    def _book(self, page: Page) -> None:
+        if page.html is None:
+            self._page("problems.html.j2", page.id, page.version, page=page)
+            return
+        nonce = secrets.token_urlsafe(16)
+        script = self._reload_script(page.id, page.version, nonce, book=True)
+        self._html(inject_before_body_end(page.html, str(script)), nonce, page.version)
+
+    def _pdf_progress(self, page: Page) -> None:
+        self._page("pdf.html.j2", page.id, page.version, page=page, status=f"/{INTERNAL}/pdf/")
+
+    def _pdf_status(self, page: Page) -> None:
+        if page.html is None:
+            status: dict[str, Any] = {
+                "state": "invalid",
+                "error": "The data has errors; fix them first.",
+            }
+        else:
+            status = self.app.pdfs.request(page).status()
+        self._send(HTTPStatus.OK, json.dumps(status).encode(), "application/json; charset=utf-8")
+
+    def _pdf(self, page: Page) -> None:
+        if page.html is None:
+            self._text(
+                HTTPStatus.CONFLICT,
+                "The book has errors, so there is no PDF; fix them first:\n"
+                + "\n".join(page.problems)
+                + "\n",
+            )
+            return
+        job = self.app.pdfs.request(page)
+        while not job.done.wait(0.5):
+            if self.app.stopping.is_set():
+                self._text(HTTPStatus.SERVICE_UNAVAILABLE, "The server is stopping.\n")
+                return
+        pdf = self.app.pdfs.result(job)
+        if pdf is None:
+            self._text(HTTPStatus.INTERNAL_SERVER_ERROR, f"The PDF failed: {job.error}\n")
+            return
+        disposition = f'inline; filename="{page.id}.pdf"'
+        self._send(HTTPStatus.OK, pdf, "application/pdf", {"Content-Disposition": disposition})
+
+    def _events(self, channel: str) -> None:
+        """Server-sent events: the channel's version now, then at every change."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self._common_headers()
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        preview = self.app.preview
+        seen: int | None = -1
+        self.wfile.write(b"retry: 300\n\n")
+        while not self.app.stopping.is_set() and not preview.closed:
+            version = preview.version(channel)
+            if version != seen:
+                seen = version
+                self.wfile.write(f"data: {json.dumps(version)}\n\n".encode())
+            else:
+                self.wfile.write(b": ping\n\n")
+            self.wfile.flush()
+            preview.wait(channel, seen, HEARTBEAT)

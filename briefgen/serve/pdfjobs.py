@@ -1,0 +1,154 @@
+"""PDFs laid out on demand in one background thread, cached by the HTML they came from."""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+import time
+import traceback
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from briefgen.errors import BriefgenError
+from briefgen.project.config import PEOPLE_DIR
+from briefgen.serve.preview import Page
+
+
+class PdfCache(Protocol):
+    """Where finished PDFs are kept, keyed by a hash of the HTML they were laid out from."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, pdf: bytes) -> None: ...
+
+
+class MemoryPdfCache:
+    """The last few PDFs, in memory; the least recently used is dropped first."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: str, pdf: bytes) -> None:
+        with self._lock:
+            self._items[key] = pdf
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def html_key(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+JobState = Literal["queued", "running", "done", "failed"]
+
+
+@dataclass
+class PdfJob:
+    """One PDF being laid out; the progress page polls its state."""
+
+    meeting_id: str
+    key: str
+    state: JobState = "queued"
+    started: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def status(self) -> dict[str, Any]:
+        end = self.finished if self.finished is not None else time.monotonic()
+        return {"state": self.state, "seconds": round(end - self.started, 1), "error": self.error}
+
+
+PdfRenderer = Callable[[Page, str], bytes]
+
+
+class PdfMaker:
+    """Lay out PDFs one at a time in a daemon thread; reuse a cached one for the same HTML.
+
+    WeasyPrint is imported by the first job, not before: serving HTML never pays for it.
+    """
+
+    def __init__(self, cache: PdfCache, render: PdfRenderer) -> None:
+        self._cache = cache
+        self._render = render
+        self._jobs: dict[str, PdfJob] = {}
+        self._lock = threading.Lock()
+        self._queue: queue.Queue[tuple[PdfJob, Page, str] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="briefgen-pdf", daemon=True)
+        self._thread.start()
+
+    def cached(self, page: Page) -> bytes | None:
+        return self._cache.get(html_key(page.html)) if page.html is not None else None
+
+    def request(self, page: Page) -> PdfJob:
+        """The job making ``page``'s PDF: finished, failed, in progress, or started now.
+
+        A failure stands until the HTML changes: the same HTML fails the same way.
+        """
+        assert page.html is not None
+        key = html_key(page.html)
+        with self._lock:
+            job = self._jobs.get(page.id)
+            evicted = job is not None and job.state == "done" and self._cache.get(key) is None
+            if job is not None and job.key == key and not evicted:
+                return job
+            job = PdfJob(page.id, key)
+            if self._cache.get(key) is not None:
+                job.state, job.finished = "done", job.started
+                job.done.set()
+            else:
+                self._queue.put((job, page, page.html))
+            self._jobs[page.id] = job
+            return job
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            job, page, html = item
+            if self._cache.get(job.key) is None:
+                job.state, job.started = "running", time.monotonic()
+                try:
+                    self._cache.put(job.key, self._render(page, html))
+                except BriefgenError as exc:
+                    job.error = str(exc)
+                except Exception as exc:
+                    traceback.print_exc()
+                    job.error = f"internal error in briefgen ({type(exc).__name__}: {exc})"
+            job.state = "failed" if job.error else "done"
+            job.finished = time.monotonic()
+            job.done.set()
+
+    def result(self, job: PdfJob) -> bytes | None:
+        return self._cache.get(job.key)
+
+
+def render_page_pdf(root: Path, template_dir: Path) -> PdfRenderer:
+    """A renderer with the same sandbox as ``build``: the data and template folders only.
+
+    There is no time limit: WeasyPrint's is a SIGALRM, which only the main thread
+    can use, and the preview's user can always stop waiting.
+    """
+
+    def render(page: Page, html: str) -> bytes:
+        from briefgen.outputs.pdf import render_pdf
+
+        allowed = [root / PEOPLE_DIR, page.folder, template_dir]
+        return render_pdf(html, base_dir=page.folder, allowed=allowed, timeout=None)
+
+    return render
