@@ -56,7 +56,7 @@ _TABLE: tuple[Code, ...] = (
         "BG216",
         "control-character",
         "error",
-        "A text holds an invisible bidirectional control character.",
+        "A text holds a control character (C0, C1, bidirectional) or a noncharacter.",
     ),
     Code("BG301", "unknown-person", "error", "A member refers to a person with no file."),
     Code("BG302", "duplicate-member", "error", "A person is listed twice in one meeting."),

@@ -9,6 +9,7 @@ file of the meeting.  See :mod:`briefgen.project.confine`.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from briefgen.cli.main import main
 from briefgen.project.confine import Refusal, confine
 
 from .conftest import AWAY, HOME, MEETING, write_tree
+
+LOCATED_OR_SUMMARY = re.compile(r"^(\S+:\d+:\d+: (error|warning): .*|\d+ error\(s\).*)$")
 
 
 @pytest.fixture
@@ -66,3 +69,55 @@ def test_a_template_folder_reached_through_a_link_out_is_refused(repo: Path) -> 
     result = CliRunner().invoke(main, ["check", str(root)])
     assert result.exit_code == 1
     assert "BG324" in result.stderr
+
+
+def test_check_never_writes_escape_codes_or_forged_lines(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "d",
+        **{
+            "m/away.yaml": AWAY + '"\\e[2K\\rm/away.yaml:1:1: ok": 1\n',
+            "people/x\x1b[31m\ny.yaml": "name: {given: X, family: Y}\n",
+        },
+    )
+    result = CliRunner().invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\r" not in result.stderr
+    assert all(LOCATED_OR_SUMMARY.match(line) for line in result.stderr.splitlines())
+    assert "\\x1b[2K\\x0dm/away.yaml:1:1: ok" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value", ["-1", "1e9", "99999999999999999999999", "253402300800", "\u00b2", "12 34", "0x10"]
+)
+def test_odd_source_date_epoch_values_are_a_clean_error(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    root = write_tree(tmp_path / "d")
+    result = CliRunner().invoke(
+        main, ["build", str(root), "--out", str(tmp_path / "o"), "--format", "html"]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "SOURCE_DATE_EPOCH=" in result.stderr and "not a whole number" in result.stderr
+
+
+def test_the_calendar_never_carries_a_line_break_from_the_data() -> None:
+    from datetime import date
+
+    from briefgen.render.ics import programme_ics
+    from briefgen.schema.models import Meeting
+
+    meeting = Meeting.model_validate(
+        {
+            "title": "Talks\r\nX-INJECTED:1",
+            "date": "2020-01-02",
+            "marking": "OFFICIAL",
+            "host": "home",
+            "delegations": ["home"],
+            "programme": [{"time": "10:00", "title": "A\rB\x00C"}],
+        }
+    )
+    data = programme_ics("m", meeting, date(2020, 1, 1))
+    assert b"\r\nX-INJECTED" not in data and b"\x00" not in data
+    assert all(not line.endswith(b"\r") for line in data.split(b"\r\n"))

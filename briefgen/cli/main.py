@@ -21,7 +21,7 @@ import click
 from briefgen import __version__
 from briefgen.cli.report import emit
 from briefgen.codes import lookup
-from briefgen.errors import BriefgenError, ValidationFailed
+from briefgen.errors import BriefgenError, ValidationFailed, printable
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.project.themes import THEME_NAMES
 from briefgen.schema.choices import DiffFormat, Format, Paper, PdfVariant, ReportFormat, names
@@ -46,7 +46,7 @@ def handle_user_errors(command: F) -> F:
             click.echo(f"{errors} error(s) found; nothing was built.", err=True)
             sys.exit(1)
         except BriefgenError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {printable(str(exc), keep_newlines=True)}", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

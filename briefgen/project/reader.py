@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,18 @@ def refused_file(path: Path, refusal: Refusal) -> Problem:
     )
 
 
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: One rule for every text in the data: characters that no printed book needs and that
+#: break the formats text reaches (SVG and XML, PDF, iCalendar lines, the terminal):
+#: C0 controls but tab and line feed (so CR, NUL, ESC), DEL and C1 controls, surrogates,
+#: noncharacters (U+FDD0-U+FDEF, U+xFFFE, U+xFFFF), line and paragraph separators, and
+#: the bidirectional controls that can make text read unlike its diff ("Trojan Source").
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17))
+    + "]"
+)
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def check_texts(document: YamlDocument, limits: Limits) -> list[Problem]:
@@ -80,21 +92,25 @@ def check_texts(document: YamlDocument, limits: Limits) -> list[Problem]:
                         "shorten it, or raise --max-text-chars",
                     )
                 )
-            control = _BIDI_CONTROLS.search(value)
+            control = _FORBIDDEN.search(value)
             if control:
-                line, col = document.find_text(path, control.group())
-                problems.append(
-                    Problem(
-                        document.path,
-                        line,
-                        col,
-                        f"invisible bidirectional control character "
-                        f"U+{ord(control.group()):04X} in the text",
-                        "delete it; right-to-left text displays correctly without it",
-                        "BG216",
-                    )
-                )
+                problems.append(_control_problem(document, path, control.group()))
     return problems
+
+
+def _control_problem(document: YamlDocument, path: DataPath, char: str) -> Problem:
+    line, col = document.find_text(path, char)
+    if _BIDI.match(char):
+        message = f"invisible bidirectional control character U+{ord(char):04X} in the text"
+        hint = "delete it; right-to-left text displays correctly without it"
+    else:
+        kind = "control character" if unicodedata.category(char) == "Cc" else "noncharacter"
+        message = f"{kind} U+{ord(char):04X} in the text"
+        hint = (
+            "delete it (a line break inside quotes is written \\n, never \\r); "
+            "control characters break the PDF, the seating SVG and the calendar"
+        )
+    return Problem(document.path, line, col, message, hint, "BG216")
 
 
 def ignored_yml(path: Path) -> Problem:

@@ -11,6 +11,7 @@ sentence saying what to do.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
@@ -246,12 +247,22 @@ def source_date(version: VersionInfo | None, environ: Mapping[str, str] | None =
     env = os.environ if environ is None else environ
     value = env.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
-        if not value.isdigit():
-            raise BriefgenError(
-                f"SOURCE_DATE_EPOCH='{value}' is not a whole number of seconds since 1970; "
-                "set it to e.g. the output of 'git log -1 --format=%ct', or unset it"
-            )
-        return datetime.fromtimestamp(int(value), UTC)
+        return _epoch(value)
     if version is not None and not version.dirty and version.date is not None:
         return version.date
     return datetime.now(UTC).replace(microsecond=0)
+
+
+#: The last second of year 9999: later dates cannot be written in a PDF or a calendar.
+_LAST_EPOCH = 253_402_300_799
+
+
+def _epoch(value: str) -> datetime:
+    """``SOURCE_DATE_EPOCH`` as a date, or a :class:`BriefgenError` that says what is wrong."""
+    shown = repr(value if len(value) <= 40 else value[:37] + "...")
+    if re.fullmatch(r"[0-9]{1,20}", value) is None or int(value) > _LAST_EPOCH:
+        raise BriefgenError(
+            f"SOURCE_DATE_EPOCH={shown} is not a whole number of seconds from 1970 to the "
+            "year 9999; set it to e.g. the output of 'git log -1 --format=%ct', or unset it"
+        )
+    return datetime.fromtimestamp(int(value), UTC)
