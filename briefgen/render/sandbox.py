@@ -33,6 +33,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 from pydantic import BaseModel
 
+from briefgen.render.references import refused_references
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Scalar types a template may see as they are.
@@ -204,7 +206,7 @@ def render_plain(template: jinja2.Template, context: Mapping[str, Any]) -> str:
     """
     data = plain(context)
     try:
-        return template.render(data)
+        html = template.render(data)
     except jinja2.TemplateError:
         raise
     except TEMPLATE_FAULTS as exc:
@@ -215,6 +217,21 @@ def render_plain(template: jinja2.Template, context: Mapping[str, Any]) -> str:
             else f"{type(exc).__name__}: {exc}"
         )
         raise jinja2.TemplateError(f"{where}{kind}") from None
+    check_references(html, template.name or "the template")
+    return html
+
+
+def check_references(html: str, name: str) -> None:
+    """Refuse a page that would load anything from outside itself (see :mod:`.references`)."""
+    refused = refused_references(html)
+    if refused:
+        shown = "; ".join(f"line {line}: {what}" for line, what in refused[:5])
+        more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
+        raise jinja2.TemplateError(
+            f"{name} makes a page that refers to resources outside it: {shown}{more}; "
+            "embed images and styles as data: URLs or in <style>, "
+            "and link only to #anchors, http(s): or mailto:"
+        )
 
 
 def _template_frame(exc: BaseException) -> str:
