@@ -153,7 +153,7 @@ def plan_meeting(
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         "config": repr(project.config),
     }
-    templates = options.template_dir or builtin_templates()
+    templates = [f for f in (options.template_dir, builtin_templates()) if f is not None]
     inputs = inputs_key(record.input_files(), templates, settings)
     keys = {name: output_key(inputs, name) for name in output_names(options.format)}
     folder = output_folder(options.out_dir, record)
