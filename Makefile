@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: book test lint typecheck bench clean
+.PHONY: book test lint typecheck bench golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ typecheck: $(VENV)/.installed-dev
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q
+
+# Refresh the golden HTML (tests/testdata) after an intended change; review the diff.
+golden: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q --update-golden tests/test_golden.py
 
 # Performance table (see README "Performance"); takes several minutes.
 bench: $(VENV)/.installed

@@ -132,9 +132,17 @@ class OutputError(BriefgenError):
 
 
 class BuildFailed(RenderError):
-    """Some meetings failed to render; the others were written (``written``)."""
+    """Some meetings failed to render; the others were written (``written``).
 
-    def __init__(self, failures: list[str], written: list[Path]) -> None:
+    ``problems`` holds the located problems behind the failures (e.g. the
+    meeting as it was at ``--changes-since REV`` does not validate), printed
+    as ``check`` prints them.
+    """
+
+    def __init__(
+        self, failures: list[str], written: list[Path], problems: Iterable[Problem] = ()
+    ) -> None:
         super().__init__("\n".join(failures))
         self.failures = failures
         self.written = written
+        self.problems = sort_problems(problems)

@@ -16,7 +16,7 @@ from pathlib import Path
 from briefgen.errors import BriefgenError
 from briefgen.outputs.atomic import write_atomic
 from briefgen.render.i18n import SHIPPED_LANGUAGES
-from briefgen.schema.models import ID_PATTERN
+from briefgen.schema.fields import ID_PATTERN
 
 _ID_RE = re.compile(ID_PATTERN)
 _DATED_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(.+))?$")

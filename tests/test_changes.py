@@ -118,3 +118,20 @@ def test_changes_since_on_the_command_line(repo: GitRepo, tmp_path: Path) -> Non
     )
     assert bad.exit_code == 1
     assert "unknown revision 'no-such-rev'" in bad.stderr
+
+
+def test_changes_since_an_invalid_revision_prints_its_located_problems(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.edit(MEETING, "title:", "titel:")
+    repo.commit("Break the meeting")
+    repo.edit(MEETING, "titel:", "title:")
+    args = ["--format", "html", "--out", str(tmp_path / "o"), "--changes-since", "HEAD"]
+    built = CliRunner().invoke(main, ["build", str(repo.top / "delegations"), *args])
+    diffed = CliRunner().invoke(main, ["diff", "HEAD", str(repo.top / "delegations" / "m")])
+    assert built.exit_code == diffed.exit_code == 1
+    located = re.compile(r"meeting\.yaml:\d+:\d+: error: .*titel.*\[BG\d+\]")
+    assert located.search(diffed.stderr), diffed.stderr
+    assert located.search(built.stderr), built.stderr
+    assert "problem(s) in the input" not in built.stderr
+    assert "at HEAD" in built.stderr

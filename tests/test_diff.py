@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from briefgen.cli.main import main
-from briefgen.vcs.diff import WordEdit, word_edits
+from briefgen.vcs.changeset import WordEdit, word_edits
 
 from .gitrepo import GitRepo, base_tree
 

@@ -247,7 +247,7 @@ def test_marking_ranks() -> None:
     assert compare_markings("UNCLASSIFIED", "CONFIDENTIAL", DEFAULT_SCHEMES) == -1
     assert compare_markings("OFFICIAL", "CONFIDENTIAL", DEFAULT_SCHEMES) is None
     own = (("GREEN", "AMBER", "RED"),)
-    # The marking keeps its case; the book capitalises by language.
+    # The marking keeps its case; the book capitalises it by the rules of its language.
     assert highest_marking("GREEN", ["red", "AMBER"], own) == "red"
 
 

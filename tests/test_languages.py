@@ -16,7 +16,7 @@ from briefgen.build.run import build_project
 from briefgen.lint import check_project
 from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
-from briefgen.project.themes import THEME_NAMES, TemplateSet, builtin_templates
+from briefgen.project.themes import THEMES, TemplateSet, builtin_templates
 from briefgen.render.book import make_environment, render_book
 from briefgen.render.i18n import (
     SHIPPED_LANGUAGES,
@@ -81,7 +81,7 @@ def pdf_text(pdf: Path) -> str:
 
 
 def test_every_shipped_catalogue_translates_every_label_of_both_themes() -> None:
-    for theme in THEME_NAMES:
+    for theme in THEMES:
         templates = TemplateSet(theme=theme)
         assert len(template_labels(templates)) >= 25
         for language in SHIPPED_LANGUAGES:

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli.main import main
+from briefgen.options import BuildOptions
 from briefgen.serve.app import PreviewServer
 from briefgen.serve.http import content_security_policy, inject_before_body_end, parse_route
 from briefgen.serve.pdfjobs import MemoryPdfCache
@@ -302,7 +303,7 @@ def test_bad_edit_shows_located_problems_and_good_edit_brings_the_book_back(
 def test_template_errors_show_in_the_page_too(data_tree: DataTree, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(EXAMPLE.parent / "templates", templates)
-    options = ServeOptions(port=0, template_dir=templates)
+    options = ServeOptions(port=0, book=BuildOptions(template_dir=templates))
     with PreviewServer(data_tree(), options) as running:
         assert running.preview.page("m").ok  # type: ignore[union-attr]
         book = templates / "book.html.j2"
@@ -378,7 +379,7 @@ def test_a_bug_while_rendering_shows_in_the_page(
     def broken(*args: object, **kwargs: object) -> str:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(serve, "render_book", broken)
+    monkeypatch.setattr(serve, "book_html", broken)
     root = data_tree()
     shown = serve.build_page(root, root / "m", free_options())
     assert not shown.ok

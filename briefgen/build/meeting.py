@@ -20,7 +20,8 @@ from briefgen.project.load import Project
 from briefgen.project.recipients import IssuedCopy, copy_file_name, register_csv
 from briefgen.project.themes import builtin_templates
 from briefgen.protocol.editions import book_marking, select
-from briefgen.render.book import BuildInfo, Copy, render_book
+from briefgen.render.book import BuildInfo, ChangeMarks, Copy, make_environment, render_book
+from briefgen.render.i18n import upper
 from briefgen.render.photos import PhotoStore
 from briefgen.schema.models import Edition
 from briefgen.schema.records import MeetingRecord
@@ -95,10 +96,39 @@ class PdfMemo:
         return data
 
 
+def book_html(
+    project: Project,
+    record: MeetingRecord,
+    options: BuildOptions,
+    version: VersionInfo | None = None,
+    *,
+    changes: ChangeMarks | None = None,
+    copy: Copy | None = None,
+    photo_cache: PhotoStore | None = None,
+) -> str:
+    """The book of one meeting as HTML: the one rendering path of build, preview and copies.
+
+    ``options`` come from :func:`briefgen.options.resolve_options`; the
+    edition they name (if any) chooses the items and the computed marking.
+    """
+    edition = edition_of(project, options.edition)
+    view = edition_record(project, record, edition)
+    env = make_environment(options.template_dir, options.theme or "default")
+    return render_book(
+        view,
+        env,
+        options.render,
+        describe_build(version),
+        changes,
+        edition_label=(edition.label or "") if edition else "",
+        copy=copy,
+        photo_cache=photo_cache,
+    )
+
+
 def render_outputs(
     project: Project,
     record: MeetingRecord,
-    env: jinja2.Environment,
     options: BuildOptions,
     version: VersionInfo | None = None,
     photo_cache: PhotoStore | None = None,
@@ -109,9 +139,45 @@ def render_outputs(
     view = edition_record(project, record, edition)
     folder = output_folder(options.out_dir, record, edition.name if edition else None)
     build = describe_build(version)
+    pdf = _pdf_function(project, view, options, version, pdf_memo)
+    if options.format == "ics":
+        from briefgen.render.ics import programme_ics
+
+        return [(folder / "programme.ics", programme_ics(record.id, view.meeting, build.built))]
+    if options.recipients is not None:
+        return numbered_copies(project, record, options, version, folder, pdf)
+    outputs: list[tuple[Path, bytes]] = []
+    if options.format in ("html", "pdf", "all"):
+        changes = None
+        if options.changes_since is not None:
+            from briefgen.vcs.changes import changes_since
+
+            changes = changes_since(record, options.changes_since, options.limits).for_book()
+        html = book_html(
+            project, record, options, version, changes=changes, photo_cache=photo_cache
+        )
+        if options.format in ("html", "all"):
+            outputs.append((folder / "book.html", html.encode("utf-8")))
+        if options.format in ("pdf", "all"):
+            outputs.append((folder / "book.pdf", pdf(html, book=True)))
+    env = make_environment(options.template_dir, options.theme or "default")
+    return outputs + render_protocol_material(view, env, folder, options, pdf)
+
+
+def _pdf_function(
+    project: Project,
+    view: MeetingRecord,
+    options: BuildOptions,
+    version: VersionInfo | None,
+    pdf_memo: PdfMemo | None,
+) -> Callable[..., bytes]:
+    """``pdf(html, book=False)``: the PDF of one of the meeting's HTML outputs.
+
+    The book takes the PDF variant and the attachments; other PDFs whose HTML
+    is unchanged come from ``pdf_memo`` instead of being laid out again.
+    """
     created = source_date(version)
-    label = (edition.label or "") if edition else ""
-    allowed = [project.root / "people", record.folder, builtin_templates()]
+    allowed = [project.root / "people", view.folder, builtin_templates()]
     if options.template_dir is not None:
         allowed.append(options.template_dir)
 
@@ -120,49 +186,22 @@ def render_outputs(
 
         return render_pdf(
             html,
-            base_dir=record.folder,
+            base_dir=view.folder,
             allowed=allowed,
             created=created,
-            identifier=record.id,
+            identifier=view.id,
             timeout=options.timeout,
             variant=options.pdf_variant if book else None,
             attachments=read_attachments(view, options.limits) if book else (),
         )
 
     def pdf(html: str, *, book: bool = False) -> bytes:
-        """The PDF of ``html``; the book takes the variant and the attachments."""
         special = book and (options.pdf_variant is not None or bool(view.attachments))
         if pdf_memo is None or special:
             return lay_out(html, book)
         return pdf_memo.pdf(html, lambda h: lay_out(h, book))
 
-    if options.format == "ics":
-        from briefgen.render.ics import programme_ics
-
-        return [(folder / "programme.ics", programme_ics(record.id, view.meeting, build.built))]
-    if options.recipients is not None:
-        return numbered_copies(view, env, options, folder, build, label, pdf)
-    outputs: list[tuple[Path, bytes]] = []
-    if options.format in ("html", "pdf", "all"):
-        changes = None
-        if options.changes_since is not None:
-            from briefgen.vcs.changes import changes_since
-
-            changes = changes_since(record, options.changes_since, options.limits).for_book()
-        html = render_book(
-            view,
-            env,
-            options.render,
-            build,
-            changes,
-            edition_label=label,
-            photo_cache=photo_cache,
-        )
-        if options.format in ("html", "all"):
-            outputs.append((folder / "book.html", html.encode("utf-8")))
-        if options.format in ("pdf", "all"):
-            outputs.append((folder / "book.pdf", pdf(html, book=True)))
-    return outputs + render_protocol_material(view, env, folder, options, pdf)
+    return pdf
 
 
 def render_protocol_material(
@@ -215,21 +254,21 @@ def refuse_uncommitted(
 
 
 def numbered_copies(
+    project: Project,
     record: MeetingRecord,
-    env: jinja2.Environment,
     options: BuildOptions,
+    version: VersionInfo | None,
     folder: Path,
-    build: BuildInfo,
-    label: str,
     pdf: Callable[..., bytes],
 ) -> list[tuple[Path, bytes]]:
     """One PDF per recipient, each with its copy line and watermark, and the register."""
     assert options.recipients is not None
+    view = edition_record(project, record, edition_of(project, options.edition))
     total = len(options.recipients)
     issued = []
     for number, recipient in enumerate(options.recipients, start=1):
         copy = Copy(number, total, recipient.name)
-        html = render_book(record, env, options.render, build, edition_label=label, copy=copy)
+        html = book_html(project, record, options, version, copy=copy)
         data = pdf(html, book=True)
         issued.append(IssuedCopy(number, total, recipient, copy_file_name(number, total), data))
     copies = folder / "copies"
@@ -237,7 +276,7 @@ def numbered_copies(
         issued,
         meeting=record.id,
         edition=options.edition or "",
-        marking=record.meeting.marking,
-        issued=build.built,
+        marking=upper(view.meeting.marking, view.meeting.language),
+        issued=describe_build(version).built,
     )
     return [*((copies / c.file, c.pdf) for c in issued), (copies / "register.csv", register)]

@@ -17,12 +17,17 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen.errors import BriefgenError, BuildFailed
+from briefgen.errors import (
+    BriefgenError,
+    BuildFailed,
+    InvalidAtRevision,
+    Problem,
+    ValidationFailed,
+)
 from briefgen.outputs.atomic import write_atomic
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
-from briefgen.render.book import make_environment
 from briefgen.render.photos import PhotoStore
 from briefgen.schema.choices import Format
 from briefgen.schema.models import ProjectConfig
@@ -89,6 +94,8 @@ class MeetingResult:
     error: str | None
     keys: dict[str, str] = field(default_factory=dict)
     pdf_keys: dict[str, str] = field(default_factory=dict)
+    #: Located problems behind ``error`` (invalid input at a revision, say).
+    problems: tuple[Problem, ...] = ()
 
 
 def build_project(
@@ -122,15 +129,17 @@ def build_project(
             progress(record.id, "up to date")
     written: list[Path] = []
     failures: list[str] = []
+    problems: list[Problem] = []
     for result in run_jobs(jobs, options.jobs):
         if result.error is not None:
             failures.append(f"meeting {result.meeting_id}: {result.error}")
+            problems += result.problems
         else:
             written += store_result(result, cache)
         if progress is not None:
             progress(result.meeting_id, "failed" if result.error else "built")
     if failures:
-        raise BuildFailed(failures, written)
+        raise BuildFailed(failures, written, problems)
     return written
 
 
@@ -209,24 +218,30 @@ def run_jobs(jobs: Sequence[MeetingJob], processes: int) -> Iterator[MeetingResu
 def render_meeting(job: MeetingJob) -> MeetingResult:
     """Render the stale outputs of one meeting (the process pool's task: module level, pickles)."""
     options = job.options
-    env = make_environment(options.template_dir, options.theme or "default")
     project = Project(root=job.root, people={}, meetings=[], config=job.config)
     memo = PdfMemo(job.pdf_facts, job.reusable)
     try:
         if job.uncached:
-            everything = render_outputs(project, job.record, env, options, job.version)
+            everything = render_outputs(project, job.record, options, job.version)
             return MeetingResult(job.record.id, everything, None)
         outputs: list[tuple[Path, bytes]] = []
         for fmt in formats_for(options.format, set(job.keys)):
             outputs += render_outputs(
                 project,
                 job.record,
-                env,
                 replace(options, format=fmt),
                 job.version,
                 photo_cache=job.photo_cache,
                 pdf_memo=memo,
             )
+    except InvalidAtRevision as exc:
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        reason = f"the meeting at {exc.revision} has {errors} error(s), listed above"
+        return MeetingResult(job.record.id, [], reason, problems=tuple(exc.problems))
+    except ValidationFailed as exc:
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        reason = f"{errors} error(s), listed above"
+        return MeetingResult(job.record.id, [], reason, problems=tuple(exc.problems))
     except BriefgenError as exc:
         return MeetingResult(job.record.id, [], str(exc).removeprefix(f"meeting {job.record.id}: "))
     wanted = [(path, data) for path, data in outputs if path.name in job.keys]

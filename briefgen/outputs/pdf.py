@@ -14,7 +14,7 @@ import io
 import logging
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -123,7 +123,7 @@ def _deadline(seconds: float | None) -> Iterator[None]:
 
     expired: list[bool] = []
 
-    def expire(signum: int, frame: object) -> None:
+    def expire(_signum: int, _frame: object) -> None:
         expired.append(True)
         raise _Timeout
 
@@ -203,27 +203,7 @@ def render_pdf(
     if variant is not None and variant not in PDF_VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}': use one of {', '.join(PDF_VARIANTS)}")
     fetcher = SandboxedFetcher(allowed)
-    options: dict[str, Any] = {}
-    finisher = None
-    if variant is not None:
-        options.update(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=True)
-        finisher = _finish_variant
-    if variant is not None and variant.startswith("pdf/a"):
-        # PDF/A forbids asking viewers to interpolate images; photos are at print resolution.
-        options["stylesheets"] = [weasyprint.CSS(string=_NO_INTERPOLATION)]
-    if attachments:
-        when = created or datetime.now()
-        options["attachments"] = [
-            weasyprint.Attachment(
-                file_obj=io.BytesIO(a.data),
-                name=a.name,
-                description=a.description or a.name,
-                created=when,
-                modified=when,
-                relationship="Supplement",
-            )
-            for a in attachments
-        ]
+    options, finisher = _write_options(variant, attachments, created)
     with _capture_warnings() as captured:
         try:
             with _deadline(timeout):
@@ -251,6 +231,34 @@ def render_pdf(
         )
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def _write_options(
+    variant: PdfVariant | None, attachments: Sequence[PdfAttachment], created: datetime | None
+) -> tuple[dict[str, Any], Callable[..., None] | None]:
+    """WeasyPrint's render/write options for a variant and attachments, and the finisher."""
+    options: dict[str, Any] = {}
+    finisher = None
+    if variant is not None:
+        options.update(pdf_variant=variant, pdf_tags=True, uncompressed_pdf=True)
+        finisher = _finish_variant
+    if variant is not None and variant.startswith("pdf/a"):
+        # PDF/A forbids asking viewers to interpolate images; photos are at print resolution.
+        options["stylesheets"] = [weasyprint.CSS(string=_NO_INTERPOLATION)]
+    if attachments:
+        when = created or datetime.now()
+        options["attachments"] = [
+            weasyprint.Attachment(
+                file_obj=io.BytesIO(a.data),
+                name=a.name,
+                description=a.description or a.name,
+                created=when,
+                modified=when,
+                relationship="Supplement",
+            )
+            for a in attachments
+        ]
+    return options, finisher
 
 
 def _identifier(name: str | None) -> bytes | bool:

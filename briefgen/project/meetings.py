@@ -12,7 +12,8 @@ from briefgen.project.reader import Reader, ignored_yml, suggest
 from briefgen.protocol.editions import check_meeting
 from briefgen.protocol.forms import order_by_precedence
 from briefgen.protocol.seating import check_seating
-from briefgen.schema.models import ID_PATTERN, Delegation, Meeting, Member, ProjectConfig
+from briefgen.schema.fields import ID_PATTERN
+from briefgen.schema.models import Delegation, Meeting, Member, ProjectConfig
 from briefgen.schema.records import (
     Attendee,
     DelegationRecord,
@@ -32,40 +33,61 @@ def load_meeting(
     used: set[str],
     config: ProjectConfig,
 ) -> MeetingRecord | None:
+    """One meeting folder → its record, or ``None`` with the problems added to ``reader``."""
     source = folder / MEETING_FILE
-    meeting_id = folder.name
-    if not ID_RE.match(meeting_id):
+    if not ID_RE.match(folder.name):
         reader.problems.append(
             Problem(
                 source,
                 1,
                 1,
-                f"'{meeting_id}' is not a valid meeting id",
+                f"'{folder.name}' is not a valid meeting id",
                 "rename the folder using lowercase letters, digits and '-', e.g. 2017-09-28-ankara",
                 "BG306",
             )
         )
     document = reader.read(source)
-    if document is None:
+    meeting = _validated_meeting(document, reader, config) if document else None
+    if meeting is None or document is None:
         return None
-    meeting, errors = validate_document(document, Meeting)
-    reader.problems.extend(errors)
-    if meeting is None:
-        return None
-    if meeting.seating.interpreters is None:
-        default = config.interpreters or "behind"
-        seating = meeting.seating.model_copy(update={"interpreters": default})
-        meeting = meeting.model_copy(update={"seating": seating})
     before = len(reader.problems)
     reader.problems.extend(check_times(meeting, document))
     reader.problems.extend(check_meeting(meeting, document, config))
     attachments = check_attachments(folder, meeting, document, reader)
+    reader.problems.extend(_check_listing(folder, meeting, document))
+    delegations = _load_delegations(folder, meeting, document, people, reader, used)
+    errors_now = [p for p in reader.problems[before:] if p.severity == "error"]
+    if errors_now or len(delegations) != len(set(meeting.delegations)):
+        return None
+    delegations.sort(key=lambda d: not d.is_host)
+    loaded = MeetingRecord(
+        folder.name, folder, source, meeting, tuple(delegations), document, attachments
+    )
+    seating_problems = check_seating(loaded)
+    reader.problems.extend(seating_problems)
+    return None if seating_problems else loaded
 
+
+def _validated_meeting(
+    document: YamlDocument, reader: Reader, config: ProjectConfig
+) -> Meeting | None:
+    """The meeting model, with briefgen.yaml's default for where interpreters sit."""
+    meeting, errors = validate_document(document, Meeting)
+    reader.problems.extend(errors)
+    if meeting is None or meeting.seating.interpreters is not None:
+        return meeting
+    seating = meeting.seating.model_copy(update={"interpreters": config.interpreters or "behind"})
+    return meeting.model_copy(update={"seating": seating})
+
+
+def _check_listing(folder: Path, meeting: Meeting, document: YamlDocument) -> list[Problem]:
+    """Delegations listed twice, a host or perspective not listed, files not listed."""
+    problems: list[Problem] = []
     listed = meeting.delegations
     seen: set[str] = set()
     for index, delegation_id in enumerate(listed):
         if delegation_id in seen:
-            reader.problems.append(
+            problems.append(
                 document.problem(
                     ("delegations", index),
                     "BG305",
@@ -77,7 +99,7 @@ def load_meeting(
     for key in ("host", "perspective"):
         value = getattr(meeting, key)
         if value is not None and value not in listed:
-            reader.problems.append(
+            problems.append(
                 document.problem(
                     (key,),
                     "BG304",
@@ -86,7 +108,7 @@ def load_meeting(
                 )
             )
     for extra in sorted({p.stem for p in folder.glob("*.yaml")} - {"meeting", *listed}):
-        reader.problems.append(
+        problems.append(
             Problem(
                 folder / f"{extra}.yaml",
                 1,
@@ -96,9 +118,19 @@ def load_meeting(
                 "BG401",
             )
         )
-    for path in sorted(folder.glob("*.yml")):
-        reader.problems.append(ignored_yml(path))
+    return problems + [ignored_yml(path) for path in sorted(folder.glob("*.yml"))]
 
+
+def _load_delegations(
+    folder: Path,
+    meeting: Meeting,
+    document: YamlDocument,
+    people: dict[str, PersonRecord | None],
+    reader: Reader,
+    used: set[str],
+) -> list[DelegationRecord]:
+    """Each listed delegation's file, loaded; a missing file and too many people are problems."""
+    listed = meeting.delegations
     delegations: list[DelegationRecord] = []
     placed: dict[str, str] = {}
     for delegation_id in dict.fromkeys(listed):
@@ -128,16 +160,7 @@ def load_meeting(
                 "raise --max-people if this is right",
             )
         )
-    errors_now = [p for p in reader.problems[before:] if p.severity == "error"]
-    if errors_now or len(delegations) != len(set(listed)):
-        return None
-    delegations.sort(key=lambda d: not d.is_host)
-    loaded = MeetingRecord(
-        meeting_id, folder, source, meeting, tuple(delegations), document, attachments
-    )
-    seating_problems = check_seating(loaded)
-    reader.problems.extend(seating_problems)
-    return None if seating_problems else loaded
+    return delegations
 
 
 def check_times(meeting: Meeting, document: YamlDocument) -> list[Problem]:
@@ -172,44 +195,14 @@ def load_delegation(
     placed: dict[str, str],
     used: set[str],
 ) -> DelegationRecord | None:
+    """One delegation file → its record with members in precedence order, or ``None``."""
     document = reader.read(path)
     if document is None:
         return None
     delegation, errors = validate_document(document, Delegation)
     reader.problems.extend(errors)
-    raw_members = document.data.get("members") if isinstance(document.data, dict) else None
-    ok = delegation is not None
-    for index, raw in enumerate(raw_members if isinstance(raw_members, list) else []):
-        person_id = raw.get("person") if isinstance(raw, dict) else None
-        if not isinstance(person_id, str) or not ID_RE.match(person_id):
-            continue
-        where = ("members", index, "person")
-        used.add(person_id)
-        if person_id in placed:
-            reader.problems.append(
-                document.problem(
-                    where,
-                    "BG302",
-                    f"'{person_id}' is already a member of {placed[person_id]}",
-                    "list each person once per meeting",
-                )
-            )
-            ok = False
-            continue
-        placed[person_id] = f"delegation '{path.stem}'"
-        if person_id not in people:
-            reader.problems.append(
-                document.problem(
-                    where,
-                    "BG301",
-                    f"unknown person '{person_id}': there is no people/{person_id}.yaml",
-                    suggest(person_id, people),
-                )
-            )
-            ok = False
-        elif people[person_id] is None:
-            ok = False
-    if not ok or delegation is None:
+    members_ok = _check_members(document, path.stem, people, reader, placed, used)
+    if not members_ok or delegation is None:
         return None
     resolved: list[tuple[int, Member, PersonRecord]] = []
     for index, member in enumerate(delegation.members):
@@ -227,3 +220,43 @@ def load_delegation(
         Attendee(r, m, len(members) + n, i) for n, (i, m, r) in enumerate(support, start=1)
     )
     return DelegationRecord(path.stem, path, delegation, members, staff, is_host, document)
+
+
+def _check_members(
+    document: YamlDocument,
+    delegation_id: str,
+    people: dict[str, PersonRecord | None],
+    reader: Reader,
+    placed: dict[str, str],
+    used: set[str],
+) -> bool:
+    """Each member names a known, valid person not already in another delegation.
+
+    Read from the raw data, so the references are checked even when the
+    delegation file has other errors.
+    """
+    raw_members = document.data.get("members") if isinstance(document.data, dict) else None
+    ok = True
+    for index, raw in enumerate(raw_members if isinstance(raw_members, list) else []):
+        person_id = raw.get("person") if isinstance(raw, dict) else None
+        if not isinstance(person_id, str) or not ID_RE.match(person_id):
+            continue
+        where = ("members", index, "person")
+        used.add(person_id)
+        if person_id in placed:
+            message = f"'{person_id}' is already a member of {placed[person_id]}"
+            reader.problems.append(
+                document.problem(where, "BG302", message, "list each person once per meeting")
+            )
+            ok = False
+            continue
+        placed[person_id] = f"delegation '{delegation_id}'"
+        if person_id not in people:
+            message = f"unknown person '{person_id}': there is no people/{person_id}.yaml"
+            reader.problems.append(
+                document.problem(where, "BG301", message, suggest(person_id, people))
+            )
+            ok = False
+        elif people[person_id] is None:
+            ok = False
+    return ok

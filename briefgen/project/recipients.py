@@ -27,7 +27,8 @@ from pydantic import Field
 
 from briefgen.errors import Problem, ValidationFailed
 from briefgen.limits import DEFAULT_LIMITS, Limits
-from briefgen.schema.models import StrictModel, Text
+from briefgen.schema.fields import Text
+from briefgen.schema.models import StrictModel
 from briefgen.schema.validate import validate_document
 from briefgen.schema.yamlread import YamlReadError, read_yaml
 

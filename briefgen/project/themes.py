@@ -53,7 +53,6 @@ THEMES: MappingProxyType[str, Theme] = MappingProxyType(
         ),
     }
 )
-THEME_NAMES = tuple(THEMES)
 
 
 def builtin_templates() -> Path:
@@ -156,7 +155,7 @@ class TemplateSetLoader(jinja2.BaseLoader):
         self.templates = templates
 
     def get_source(
-        self, environment: jinja2.Environment, template: str
+        self, _environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
         path = self.templates.find(template)
         if path is None:

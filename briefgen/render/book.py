@@ -37,7 +37,7 @@ from briefgen.render.i18n import (
     upper,
 )
 from briefgen.render.photos import PhotoStore, embed_photo
-from briefgen.render.references import link_ok
+from briefgen.render.references import markdown_link_ok
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
 from briefgen.schema.choices import Paper
@@ -192,15 +192,6 @@ def dir_attribute(text: str | None) -> Markup:
     return Markup(' dir="rtl"') if text and direction(text) == "rtl" else Markup("")
 
 
-def _followable(url: str) -> bool:
-    """Links in user Markdown: http(s), mailto and #anchors only.
-
-    A relative link (``notes.pdf``) would point into the build folder
-    (``file:///…`` in the PDF), so it stays text like any refused link.
-    """
-    return link_ok(url) and not url.strip().lower().startswith("data:")
-
-
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = (
@@ -208,7 +199,7 @@ def _markdown() -> MarkdownIt:
         .enable(["replacements", "smartquotes"])
         .disable("image")
     )
-    md.validateLink = _followable  # type: ignore[method-assign]
+    md.validateLink = markdown_link_ok  # type: ignore[method-assign]
     return md
 
 

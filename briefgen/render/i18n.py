@@ -111,7 +111,7 @@ def load_catalogue(path: Path) -> Catalogue:
 
 
 @lru_cache(maxsize=32)
-def _load_catalogue(path: Path, mtime_ns: int, size: int) -> Catalogue:
+def _load_catalogue(path: Path, _mtime_ns: int, size: int) -> Catalogue:
     if size > MAX_TEMPLATE_BYTES:
         raise CatalogueError(f"{path} is larger than {MAX_TEMPLATE_BYTES:,} bytes")
     try:
@@ -138,7 +138,7 @@ Message = str | tuple[str, str]
 
 
 @lru_cache(maxsize=16)
-def _messages_in(path: Path, mtime_ns: int) -> tuple[Message, ...]:
+def _messages_in(path: Path, _mtime_ns: int) -> tuple[Message, ...]:
     from babel.messages.extract import extract
 
     found: list[Message] = []

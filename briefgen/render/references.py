@@ -62,6 +62,15 @@ def link_ok(url: str) -> bool:
     return embedded_ok(url) or url.strip().lower().startswith(_LINK_SCHEMES)
 
 
+def markdown_link_ok(url: str) -> bool:
+    """Links in user Markdown: http(s), mailto and #anchors only.
+
+    A relative link (``notes.pdf``) would point into the build folder
+    (``file:///…`` in the PDF), so it stays text like any refused link.
+    """
+    return link_ok(url) and not url.strip().lower().startswith("data:")
+
+
 def css_references(css: str, *, declarations: bool = False) -> list[str]:
     """Every URL a piece of CSS refers to (``@import``, ``url()``, ``image-set()`` strings)."""
     if declarations:

@@ -8,7 +8,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from briefgen import __version__
-from briefgen.schema.models import Delegation, Meeting, Person, ProjectConfig, country_codes
+from briefgen.schema.fields import country_codes
+from briefgen.schema.models import Delegation, Meeting, Person, ProjectConfig
 
 KINDS: dict[str, type[BaseModel]] = {
     "person": Person,

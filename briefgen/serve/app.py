@@ -110,7 +110,7 @@ def serve_until_signal(server: PreviewServer, on_start: Callable[[], None] | Non
     """Run ``server`` until SIGINT (Ctrl-C) or SIGTERM, then stop it cleanly."""
     stop = threading.Event()
 
-    def request_stop(signum: int, frame: object) -> None:
+    def request_stop(_signum: int, _frame: object) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -91,9 +91,6 @@ class PdfMaker:
         self._thread = threading.Thread(target=self._work, name="briefgen-pdf", daemon=True)
         self._thread.start()
 
-    def cached(self, page: Page) -> bytes | None:
-        return self._cache.get(html_key(page.html)) if page.html is not None else None
-
     def request(self, page: Page) -> PdfJob:
         """The job making ``page``'s PDF: finished, failed, in progress, or started now.
 

@@ -14,15 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from briefgen.build.meeting import describe_build
+from briefgen.build.meeting import book_html
 from briefgen.errors import BriefgenError, ValidationFailed, display_path
-from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.lint import check_project
 from briefgen.options import BuildOptions, resolve_options
 from briefgen.project.config import CONFIG_FILE, PEOPLE_DIR
 from briefgen.project.load import load_project, meeting_folders
 from briefgen.project.themes import builtin_templates
-from briefgen.render.book import RenderOptions, make_environment, render_book
 
 Log = Callable[[str], None]
 #: A change that concerns every meeting (a template, the project settings).
@@ -31,13 +29,15 @@ EVERY_MEETING = "*"
 
 @dataclass(frozen=True)
 class ServeOptions:
-    """How to serve: address, and the same rendering choices as ``build``."""
+    """How to serve: the address, and the book options exactly as ``build`` takes them.
+
+    ``book`` is resolved against each project with the same resolver as a
+    build, so the preview shows the book a build writes.
+    """
 
     host: str = "127.0.0.1"
     port: int = 8000
-    render: RenderOptions = field(default_factory=RenderOptions)
-    template_dir: Path | None = None
-    limits: Limits = DEFAULT_LIMITS
+    book: BuildOptions = field(default_factory=BuildOptions)
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class Preview:
 
     @property
     def template_dir(self) -> Path:
-        return self.options.template_dir or builtin_templates()
+        return self.options.book.template_dir or builtin_templates()
 
     def folders(self) -> list[Path]:
         return list(self._fixed) if self._fixed is not None else meeting_folders(self.root)
@@ -230,17 +230,21 @@ def build_page(root: Path, folder: Path, options: ServeOptions) -> Page:
     people: frozenset[str] | None = None
     inputs: frozenset[Path] = frozenset()
     try:
-        project = load_project(root, [folder], all_people=False, limits=options.limits)
+        book = options.book
+        project = load_project(
+            root,
+            [folder],
+            all_people=False,
+            limits=book.limits,
+            templates=book.template_dir,
+            theme=book.theme,
+        )
         record = project.meetings[0]
         title = record.meeting.title
         people = frozenset(person.id for person in record.people)
         inputs = frozenset(_resolve(path) for path in record.input_files())
-        chosen = resolve_options(
-            project, BuildOptions(render=options.render, template_dir=options.template_dir)
-        )
-        env = make_environment(chosen.template_dir, chosen.theme or "default")
         # The preview always shows the working copy: no git lookups on the hot path.
-        html = render_book(record, env, chosen.render, describe_build(None))
+        html = book_html(project, record, resolve_options(project, book))
         warnings = sum(1 for p in check_project(project) if p.severity == "warning")
         return Page(
             folder.name, folder, 0, title, html, warnings=warnings, people=people, inputs=inputs

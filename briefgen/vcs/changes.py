@@ -16,7 +16,8 @@ from briefgen.errors import BriefgenError
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.render.book import ChangeMarks
 from briefgen.schema.records import MeetingRecord
-from briefgen.vcs.diff import Change, diff_meetings
+from briefgen.vcs.changeset import Change
+from briefgen.vcs.diff import diff_meetings
 from briefgen.vcs.diffreport import SECTION_TITLES, by_context, describe, grouped, revision_text
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from briefgen.vcs.diff import Change, Section, WordEdit
+from briefgen.vcs.changeset import Change, Section, WordEdit
 from briefgen.vcs.snapshot import Revision
 
 DiffFormat = Literal["text", "markdown", "json"]

@@ -23,7 +23,8 @@ from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.project.config import CONFIG_FILE, MEETING_FILE, PEOPLE_DIR
 from briefgen.project.load import load_project
 from briefgen.schema.records import MeetingRecord
-from briefgen.vcs.diff import Change, diff_meetings
+from briefgen.vcs.changeset import Change
+from briefgen.vcs.diff import diff_meetings
 from briefgen.vcs.gitinfo import Repository, describe_commit, resolve_revision
 
 WORKING_TREE = "working tree"

@@ -1,0 +1,270 @@
+"""``briefgen build``: the books and protocol material of each meeting."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from briefgen.cli.report import emit
+from briefgen.errors import BriefgenError, BuildFailed, Problem
+from briefgen.limits import DEFAULT_LIMITS, Limits
+from briefgen.schema.choices import Format, Paper, PdfVariant, ThemeName, names
+
+if TYPE_CHECKING:
+    from briefgen.build.run import Progress
+    from briefgen.options import BuildOptions
+    from briefgen.project.load import Project
+    from briefgen.project.recipients import Recipient
+
+from briefgen.cli.common import (
+    DEFAULT_DATA,
+    book_options,
+    existing,
+    handle_user_errors,
+    limit_options,
+    make_limits,
+)
+
+
+@click.command()
+@click.argument("meetings", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(names(Format)),
+    default="all",
+    show_default=True,
+    help="Which outputs to write: the book as html or pdf, the seating plan (seating.svg), "
+    "place cards (place-cards.pdf), the pocket list (pocket.pdf), all of these, or ics: "
+    "the programme as programme.ics (iCalendar), alone.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; each meeting goes to OUT/<meeting-id>/.",
+)
+@book_options
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0),
+    default=DEFAULT_LIMITS.timeout,
+    show_default=True,
+    help="Seconds allowed to lay out one meeting's PDF; 0: no limit.",
+)
+@click.option(
+    "--final",
+    is_flag=True,
+    help="Refuse to build unless every input is committed to git (a book to hand out).",
+)
+@click.option(
+    "--changes-since",
+    "changes_since",
+    metavar="REV",
+    help="Add a 'Changes since REV' page after the cover and change bars in the margin.",
+)
+@click.option(
+    "--edition",
+    metavar="NAME",
+    help="Build the edition NAME of briefgen.yaml: only the items for its audiences, "
+    "under OUT/<meeting-id>/edition-NAME/.",
+)
+@click.option(
+    "--copies",
+    type=click.IntRange(1),
+    help="Number of numbered copies; needs --recipients with exactly that many recipients.",
+)
+@click.option(
+    "--recipients",
+    "recipients_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="YAML file of recipients: one PDF per recipient with a copy line and a watermark, "
+    "in copies/, with register.csv.",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(names(PdfVariant)),
+    help="Archival (PDF/A-3b) or accessible (PDF/UA-1) PDF, tagged, with document language.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Build every output again, even those the build cache says are up to date.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Meetings built at the same time, each in its own process  [default: number of cores]",
+)
+@limit_options
+@handle_user_errors
+def build(
+    meetings: tuple[Path, ...],
+    fmt: Format,
+    out_dir: Path,
+    family_caps: bool | None,
+    paper: Paper | None,
+    theme: ThemeName | None,
+    templates: Path | None,
+    timeout: float,
+    final: bool,
+    changes_since: str | None,
+    edition: str | None,
+    copies: int | None,
+    recipients_file: Path | None,
+    pdf_variant: PdfVariant | None,
+    force: bool,
+    jobs: int | None,
+    **kwargs: Any,
+) -> None:
+    """Build the briefing book of each MEETING folder (default: all under delegations).
+
+    Writes OUT/<meeting-id>/book.html (self-contained), book.pdf, seating.svg,
+    place-cards.pdf and pocket.pdf.  The cover's version line gives the build
+    date and, when the data is in a git repository, the commit.  Invalid input
+    is reported like `check` does and nothing is written.
+
+    With --copies N --recipients FILE, writes OUT/<meeting-id>/copies/ with
+    one PDF per recipient ("Copy k of N — name" in the page furniture and a
+    watermark) and register.csv; only PDFs are made.
+
+    Outputs whose inputs did not change are not built again: the cache in
+    OUT/.briefgen-cache/ is safe to delete, and --force ignores it.  When a
+    meeting fails to render, the others are still written; the failure names
+    the meeting and the exit code is 1.
+    """
+    from briefgen.lint import check_project
+    from briefgen.options import BuildOptions, edition_of
+    from briefgen.project.load import load_project
+    from briefgen.render.book import RenderOptions
+
+    limits = make_limits(kwargs)
+    fmt, recipients = _copies(copies, recipients_file, fmt, limits)
+    options = BuildOptions(
+        out_dir=out_dir,
+        format=fmt,
+        render=RenderOptions(family_caps=family_caps, paper=paper),
+        timeout=timeout,
+        final=final,
+        changes_since=changes_since,
+        edition=edition,
+        pdf_variant=pdf_variant,
+        recipients=recipients,
+        limits=limits,
+        force=force,
+        jobs=jobs or os.cpu_count() or 1,
+    )
+    projects = [
+        load_project(
+            root, folders, all_people=False, limits=limits, templates=templates, theme=theme
+        )
+        for root, folders in group_targets(meetings).items()
+    ]
+    for project in projects:
+        emit(check_project(project), "text")
+        try:
+            edition_of(project, edition)
+        except BriefgenError as exc:
+            raise click.UsageError(str(exc)) from None
+    build_all(projects, options)
+
+
+def _copies(
+    copies: int | None, recipients_file: Path | None, fmt: Format, limits: Limits
+) -> tuple[Format, list[Recipient] | None]:
+    """The format and recipients of numbered copies; usage errors when they do not fit."""
+    from briefgen.project.recipients import load_recipients
+
+    if (copies is None) != (recipients_file is None):
+        raise click.UsageError("--copies and --recipients go together")
+    if copies is None or recipients_file is None:
+        return fmt, None
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
+        fmt = "pdf"
+    elif fmt != "pdf":
+        raise click.UsageError("numbered copies are PDFs: use --format pdf with --copies")
+    recipients = load_recipients(existing(recipients_file), limits)
+    if len(recipients) != copies:
+        raise click.UsageError(
+            f"--copies {copies} but {recipients_file} lists {len(recipients)} recipient(s)"
+        )
+    return fmt, recipients
+
+
+def group_targets(meetings: tuple[Path, ...]) -> dict[Path, list[Path] | None]:
+    """The data roots of the MEETING arguments, each with its meetings (``None``: all)."""
+    from briefgen.project.load import find_root
+
+    groups: dict[Path, list[Path] | None] = {}
+    for target in [existing(m) for m in meetings] or [existing(DEFAULT_DATA)]:
+        root, folders = find_root(target)
+        known = groups.get(root, [])
+        if folders is None or known is None:
+            groups[root] = None
+        else:
+            groups[root] = [*known, *folders]
+    return groups
+
+
+def build_all(projects: list[Project], options: BuildOptions) -> None:
+    """Build every project, report what was written, raise one BuildFailed for all failures."""
+    from briefgen.build.run import build_project
+
+    written: list[Path] = []
+    failures: list[str] = []
+    problems: list[Problem] = []
+    current: list[str] = []
+    with build_progress(sum(len(p.meetings) for p in projects)) as bar:
+
+        def progress(meeting: str, state: str) -> None:
+            if state == "up to date":
+                current.append(meeting)
+            if bar is not None:
+                bar(meeting, state)
+
+        for project in projects:
+            try:
+                written += build_project(project, options, progress=progress)
+            except BuildFailed as exc:
+                written += exc.written
+                failures += exc.failures
+                problems += exc.problems
+    for path in written:
+        click.echo(f"wrote {path}")
+    if current:
+        click.echo(
+            f"{len(current)} meeting(s) up to date in {options.out_dir} (--force builds them again)"
+        )
+    if failures:
+        raise BuildFailed(failures, written, problems)
+
+
+@contextmanager
+def build_progress(total: int) -> Iterator[Progress | None]:
+    """A progress bar on stderr while meetings build; nothing when stderr is not a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+    from rich.progress import Progress as Bar
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Bar(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("building", total=total)
+
+        def advance(meeting: str, state: str) -> None:
+            bar.update(task, advance=1, description=f"{meeting}: {state}")
+
+        yield advance
