@@ -58,6 +58,13 @@ _TABLE: tuple[Code, ...] = (
         "error",
         "A text holds a control character (C0, C1, bidirectional) or a noncharacter.",
     ),
+    Code("BG217", "too-many-items", "error", "A list is longer than the limit."),
+    Code(
+        "BG218",
+        "mark-flood",
+        "error",
+        "A text stacks more than 30 combining marks on one character.",
+    ),
     Code("BG301", "unknown-person", "error", "A member refers to a person with no file."),
     Code("BG302", "duplicate-member", "error", "A person is listed twice in one meeting."),
     Code("BG303", "missing-delegation", "error", "A listed delegation has no file."),

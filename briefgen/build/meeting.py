@@ -21,6 +21,7 @@ from briefgen.project.recipients import IssuedCopy, copy_file_name, register_csv
 from briefgen.project.themes import builtin_templates
 from briefgen.protocol.editions import book_marking, select
 from briefgen.render.book import BuildInfo, ChangeMarks, Copy, make_environment, render_book
+from briefgen.render.budget import render_budget
 from briefgen.render.i18n import upper
 from briefgen.render.photos import PhotoStore
 from briefgen.schema.models import Edition
@@ -114,16 +115,17 @@ def book_html(
     edition = edition_of(project, options.edition)
     view = edition_record(project, record, edition)
     env = make_environment(options.template_dir, options.theme or "default")
-    return render_book(
-        view,
-        env,
-        options.render,
-        describe_build(version),
-        changes,
-        edition_label=(edition.label or "") if edition else "",
-        copy=copy,
-        photo_cache=photo_cache,
-    )
+    with render_budget(options.timeout, options.limits.render_chars):
+        return render_book(
+            view,
+            env,
+            options.render,
+            describe_build(version),
+            changes,
+            edition_label=(edition.label or "") if edition else "",
+            copy=copy,
+            photo_cache=photo_cache,
+        )
 
 
 def render_outputs(
@@ -223,7 +225,9 @@ def render_protocol_material(
         ("pocket", "pocket.pdf", render_pocket),
     ):
         if fmt in (kind, "all"):
-            outputs.append((folder / name, pdf(render(record, env))))
+            with render_budget(options.timeout, options.limits.render_chars):
+                html = render(record, env)
+            outputs.append((folder / name, pdf(html)))
     return outputs
 
 

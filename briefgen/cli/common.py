@@ -57,6 +57,14 @@ _LIMIT_OPTIONS = (
     ("--max-image-bytes", "image_bytes", "Largest photo file."),
     ("--max-image-pixels", "image_pixels", "Most pixels (width × height) in a photo."),
     ("--max-attachment-bytes", "attachment_bytes", "Largest file attached to the PDF."),
+    ("--max-attachments", "attachments", "Most files attached to one meeting's PDF."),
+    (
+        "--max-attachments-total-bytes",
+        "attachments_total_bytes",
+        "Most bytes attached to one meeting's PDF, all files together.",
+    ),
+    ("--max-programme-items", "programme_items", "Most items in one meeting's programme."),
+    ("--max-render-chars", "render_chars", "Most characters in one page a template renders."),
 )
 
 

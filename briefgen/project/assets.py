@@ -145,7 +145,23 @@ def check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
 def check_attachments(
     folder: Path, meeting: Meeting, document: YamlDocument, reader: Reader
 ) -> tuple[AttachmentFile, ...]:
-    """Resolve each attachment inside the meeting folder, or add a located problem."""
+    """Resolve each attachment inside the meeting folder, or add a located problem.
+
+    Their number and total size are bounded too: every attachment is read
+    into memory and embedded in each PDF of the meeting.
+    """
+    limits = reader.limits
+    if len(meeting.attachments) > limits.attachments:
+        reader.problems.append(
+            document.problem(
+                ("attachments",),
+                "BG217",
+                f"the meeting has {len(meeting.attachments):,} attachments, more than the "
+                f"limit of {limits.attachments:,}",
+                "attach fewer files (or one archive), or raise --max-attachments",
+            )
+        )
+        return ()
     found = []
     names: set[str] = set()
     for index, attachment in enumerate(meeting.attachments):
@@ -170,6 +186,17 @@ def check_attachments(
             continue
         names.add(located.name)
         found.append(AttachmentFile(located, located.name, attachment.description))
+    total = sum(file.path.stat().st_size for file in found)
+    if total > limits.attachments_total_bytes:
+        reader.problems.append(
+            document.problem(
+                ("attachments",),
+                "BG316",
+                f"the attachments come to {total:,} bytes, more than the limit of "
+                f"{limits.attachments_total_bytes:,} for one meeting",
+                "attach smaller files, or raise --max-attachments-total-bytes",
+            )
+        )
     return tuple(found)
 
 

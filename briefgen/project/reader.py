@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import Problem
-from briefgen.limits import Limits
+from briefgen.limits import MAX_COMBINING_RUN, Limits
 from briefgen.project.confine import Refusal, read_confined
 from briefgen.schema.yamlread import DataPath, YamlDocument, YamlReadError, parse_yaml
 
@@ -95,7 +95,27 @@ def check_texts(document: YamlDocument, limits: Limits) -> list[Problem]:
             control = _FORBIDDEN.search(value)
             if control:
                 problems.append(_control_problem(document, path, control.group()))
+            if _longest_mark_run(value) > MAX_COMBINING_RUN:
+                problems.append(
+                    document.problem(
+                        path,
+                        "BG218",
+                        f"more than {MAX_COMBINING_RUN} combining marks in a row on one character",
+                        "delete the extra marks; real text needs a few at most",
+                    )
+                )
     return problems
+
+
+def _longest_mark_run(text: str) -> int:
+    """The most combining marks in a row in ``text`` (linear; 0 for text without any)."""
+    if text.isascii():
+        return 0
+    longest = run = 0
+    for char in text:
+        run = run + 1 if unicodedata.combining(char) else 0
+        longest = max(longest, run)
+    return longest
 
 
 def _control_problem(document: YamlDocument, path: DataPath, char: str) -> Problem:
