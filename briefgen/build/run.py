@@ -21,10 +21,11 @@ from briefgen.errors import (
     BriefgenError,
     BuildFailed,
     InvalidAtRevision,
+    OutputError,
     Problem,
     ValidationFailed,
 )
-from briefgen.outputs.atomic import write_atomic
+from briefgen.outputs.atomic import remove_stale_temps, write_set
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
@@ -120,6 +121,8 @@ def build_project(
     if options.final:
         refuse_uncommitted(records, versions)
     cache = BuildCache.under(options.out_dir) if options.cacheable else None
+    for record in records:  # what a killed build left behind
+        remove_stale_temps(output_folder(options.out_dir, record))
     jobs: list[MeetingJob] = []
     for record in records:
         job = plan_meeting(project, record, options, versions[record.id], cache)
@@ -131,13 +134,17 @@ def build_project(
     failures: list[str] = []
     problems: list[Problem] = []
     for result in run_jobs(jobs, options.jobs):
-        if result.error is not None:
-            failures.append(f"meeting {result.meeting_id}: {result.error}")
+        error = result.error
+        if error is None:
+            try:
+                written += store_result(result, cache)
+            except OutputError as exc:
+                error = str(exc)
+        if error is not None:
+            failures.append(f"meeting {result.meeting_id}: {error}")
             problems += result.problems
-        else:
-            written += store_result(result, cache)
         if progress is not None:
-            progress(result.meeting_id, "failed" if result.error else "built")
+            progress(result.meeting_id, "failed" if error else "built")
     if failures:
         raise BuildFailed(failures, written, problems)
     return written
@@ -256,9 +263,8 @@ def formats_for(requested: Format, stale: set[str]) -> list[Format]:
 
 
 def store_result(result: MeetingResult, cache: BuildCache | None) -> list[Path]:
-    """Write one meeting's outputs, each atomically, and note them in the cache."""
-    for path, data in result.outputs:
-        write_atomic(path, data)
+    """Write one meeting's outputs as one set (all replaced or none), note them in the cache."""
+    write_set(result.outputs)
     if cache is not None and result.keys:
         cache.record(
             result.meeting_id,
