@@ -25,7 +25,7 @@ from briefgen.errors import (
     Problem,
     ValidationFailed,
 )
-from briefgen.outputs.atomic import remove_stale_temps, write_set
+from briefgen.outputs.atomic import check_output_folder, remove_stale_temps, write_set
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
@@ -121,6 +121,7 @@ def build_project(
     if options.final:
         refuse_uncommitted(records, versions)
     cache = BuildCache.under(options.out_dir) if options.cacheable else None
+    check_output_folder(options.out_dir)
     for record in records:  # what a killed build left behind
         remove_stale_temps(output_folder(options.out_dir, record))
     jobs: list[MeetingJob] = []
@@ -137,6 +138,7 @@ def build_project(
         error = result.error
         if error is None:
             try:
+                check_output_folder(options.out_dir, [path for path, _ in result.outputs])
                 written += store_result(result, cache)
             except OutputError as exc:
                 error = str(exc)

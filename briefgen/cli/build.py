@@ -172,11 +172,27 @@ def build(
     ]
     for project in projects:
         emit(check_project(project), "text")
+        _note_shallow(project.root)
         try:
             edition_of(project, edition)
         except BriefgenError as exc:
             raise click.UsageError(str(exc)) from None
     build_all(projects, options)
+
+
+def _note_shallow(root: Path) -> None:
+    """Say so when the data is a shallow clone: the version line cannot name the last change."""
+    from briefgen.vcs.gitinfo import find_repository, is_shallow
+
+    repo = find_repository(root)
+    if repo is not None and is_shallow(repo):
+        click.echo(
+            "note: this is a shallow clone, so the last commit that changed each meeting is "
+            "unknown: the version line names the checked-out commit without a date; fetch "
+            "the full history ('git fetch --unshallow'; in GitHub Actions: actions/checkout "
+            "with fetch-depth: 0) for the real version",
+            err=True,
+        )
 
 
 def _copies(

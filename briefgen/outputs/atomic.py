@@ -111,3 +111,31 @@ def write_set(files: Sequence[tuple[Path, bytes]]) -> list[Path]:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write one file through a temporary file in the same folder and a rename."""
     write_set([(path, data)])
+
+
+def check_output_folder(out_dir: Path, paths: Sequence[Path] = ()) -> None:
+    """Refuse to write through a link: ``out_dir`` and every folder below it on the way to
+    ``paths`` must be a real folder (or not exist yet).
+
+    A ``build`` link committed to a repository would otherwise send a CI build's
+    outputs anywhere on the machine.  For a relative ``out_dir`` every part is
+    checked; for an absolute one, its last part and what lies below.
+    """
+    parts = out_dir.parts if not out_dir.is_absolute() else out_dir.parts[-1:]
+    start = Path() if not out_dir.is_absolute() else out_dir.parent
+    folders = [start.joinpath(*parts[: i + 1]) for i in range(len(parts))]
+    for path in paths:
+        try:
+            below = path.parent.relative_to(out_dir).parts
+        except ValueError:
+            continue
+        folders += [out_dir.joinpath(*below[: i + 1]) for i in range(len(below))]
+    for folder in folders:
+        if folder.is_symlink():
+            raise OutputError(
+                f"{folder}: the output folder is a symbolic link (to {os.readlink(folder)}); "
+                "briefgen does not write through links: remove the link, or give --out "
+                "a real folder"
+            )
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"{folder}: is not a folder; give --out a folder")

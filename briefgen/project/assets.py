@@ -17,7 +17,8 @@ from briefgen.schema.records import (
 )
 from briefgen.schema.yamlread import DataPath, YamlDocument
 
-IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+#: "MPO" is a JPEG with a multi-picture segment (phones write them); its first frame is used.
+IMAGE_FORMATS = frozenset({"JPEG", "MPO", "PNG", "GIF", "WEBP"})
 
 
 def check_photo(

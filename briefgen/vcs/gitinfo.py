@@ -38,6 +38,9 @@ class VersionInfo:
     short: str | None
     date: datetime | None
     changed: tuple[str, ...] = ()
+    #: A shallow clone cut the history at ``commit``: the inputs may have last changed
+    #: long before, so ``date`` is unknown (``None``) rather than the cut's date.
+    shallow: bool = False
 
     @property
     def dirty(self) -> bool:
@@ -205,7 +208,27 @@ def version_info(paths: Sequence[Path]) -> VersionInfo | None:
         message = log.stderr.decode("utf-8", "replace").strip()
         raise GitError(f"git log failed in {repo.top}: {message}")
     files = {rel for rel, path in relative.items() if not path.is_dir()}
-    return VersionInfo(commit, short, date, changed_files(repo, specs, files))
+    shallow = commit is not None and commit in shallow_boundary(repo)
+    if shallow:
+        date = None  # git would name the cut as the last change of every input
+    return VersionInfo(commit, short, date, changed_files(repo, specs, files), shallow)
+
+
+def shallow_boundary(repo: Repository) -> frozenset[str]:
+    """The commits where a shallow clone's history was cut (empty for a full clone).
+
+    ``git log -- paths`` in a shallow clone names the cut as the commit that
+    added every file, so its id and date say nothing about the inputs.
+    """
+    result = repo.run("rev-parse", "--git-path", "shallow", check=False)
+    name = result.stdout.decode("utf-8", "surrogateescape").strip()
+    if result.returncode != 0 or not name:
+        return frozenset()
+    path = Path(name) if Path(name).is_absolute() else repo.top / name
+    try:
+        return frozenset(path.read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
 
 
 def changed_files(
