@@ -1,9 +1,12 @@
 """Synthetic meetings in the normal data format, for benchmarks.
 
     python bench/synth.py OUT_DIR --people 100 [--photos 12] [--meetings 1]
+    python bench/synth.py OUT_DIR --summit 40x8
 
 writes OUT_DIR/delegations/ with people/, photos when asked, and one or more
-meeting folders, each with two delegations sharing the people between them.
+meeting folders, each with two delegations sharing the people between them;
+``--summit DxP`` writes one meeting of D delegations of P people each instead
+(a head, ministers, an interpreter), ordered alphabetically from a drawn start.
 """
 
 from __future__ import annotations
@@ -123,6 +126,54 @@ def write_meeting(root: Path, meeting_id: str, ids: list[str]) -> None:
     )
 
 
+COUNTRIES = " ".join(
+    (
+        "AD AE AF AG AL AM AO AR AT AU AZ BA BB BD BE BF BG BH BI BJ BN BO BR BS BT BW BY BZ CA",
+        "CD CF CG CH CI CL CM CN CO CR CU CV CY CZ DE DJ DK DM DO DZ EC EE EG ER ES ET FI FJ FM",
+        "FR GA GB GD GE GH GM GN GQ GR GT GW GY HN HR HT HU ID IE IL IN IQ IR IS IT JM JO JP KE",
+        "KG KH KI KM KN KP KR KW KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MG MH MK ML MM",
+        "MN MR MT MU MV MW MX MY MZ NA NE NG NI NL NO NP NR NZ OM PA PE PG PH PK PL PT PW PY QA",
+        "RO RS RU RW SA SB SC SD SE SG SI SK SL SM SN SO SR SS ST SV SY SZ TD TG TH TJ TL TM TN",
+        "TO TR TT TV TZ UA UG US UY UZ VC VE VN VU WS YE ZA ZM ZW",
+    )
+).split()
+
+
+def write_summit(root: Path, delegations: int, size: int, rng: random.Random) -> None:
+    """One meeting of ``delegations`` delegations of ``size`` people (the last an interpreter)."""
+    ids = write_people(root, delegations * size, 0, rng)
+    folder = root / "summit"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for d in range(delegations):
+        country = COUNTRIES[d % len(COUNTRIES)]
+        name = f"d-{country.lower()}-{d}"
+        names.append(name)
+        members = ids[d * size : (d + 1) * size]
+        lines = "".join(f"  - person: {m}\n" for m in members[:-1])
+        lines += f"  - person: {members[-1]}\n    role: Interpreter\n    support: true\n"
+        (folder / f"{name}.yaml").write_text(
+            f"name: Delegation {d}\ncountry: {country}\nmembers:\n{lines}", encoding="utf-8"
+        )
+    (folder / "meeting.yaml").write_text(
+        f"title: Synthetic summit of {delegations} delegations\ndate: 2024-05-06\n"
+        f"marking: OFFICIAL\nhost: {names[0]}\ndelegations: [{', '.join(names)}]\n"
+        f"order:\n  rule: alphabetical\n  start: {names[delegations // 2]}\n"
+        "seating:\n  table: square\n  beside: 1\n"
+        "objectives:\n  - Agree the communiqué.\n"
+        "programme:\n  - time: '10:00'\n    end: '12:00'\n    title: Plenary session\n"
+        "topics:\n  - title: The communiqué\n    points:\n      - We support the text.\n",
+        encoding="utf-8",
+    )
+
+
+def make_summit(out: Path, delegations: int, size: int, seed: int = 1) -> Path:
+    """Write a summit tree and return the delegations root."""
+    root = out / "delegations"
+    write_summit(root, delegations, size, random.Random(seed))
+    return root
+
+
 def make_tree(out: Path, people: int, photos: int = 0, meetings: int = 1, seed: int = 1) -> Path:
     """Write the tree and return the delegations root."""
     rng = random.Random(seed)
@@ -143,7 +194,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=12)
     parser.add_argument("--photos", type=int, default=0)
     parser.add_argument("--meetings", type=int, default=1)
+    parser.add_argument("--summit", help="DxP: one meeting of D delegations of P people")
     args = parser.parse_args()
+    if args.summit:
+        delegations, size = (int(n) for n in args.summit.lower().split("x"))
+        print(make_summit(args.out, delegations, size))
+        return
     print(make_tree(args.out, args.people, args.photos, args.meetings))
 
 

@@ -136,6 +136,12 @@ _TABLE: tuple[Code, ...] = (
     Code("BG411", "ignored-file", "warning", "A .yml file is ignored (use .yaml)."),
     Code("BG412", "missing-label", "warning", "Labels have no translation in the book's language."),
     Code("BG413", "missing-font", "warning", "A text needs characters no installed font has."),
+    Code("BG414", "no-head", "warning", "A delegation has no seated member to head it."),
+    Code("BG415", "two-chairs", "warning", "Two heads of delegation claim the chair."),
+    Code(
+        "BG416", "missing-since", "warning", "The rank order needs a 'since' date that is missing."
+    ),
+    Code("BG417", "too-few-places", "warning", "The table has fewer places than delegations."),
 )
 
 CODES: dict[str, Code] = {entry.code: entry for entry in _TABLE}

@@ -127,6 +127,10 @@ class RenderError(BriefgenError):
     """A template or the PDF engine could not produce a correct output."""
 
 
+class PdfEngineMissing(RenderError):
+    """PDF output was asked for, but WeasyPrint (the ``pdf`` extra) is missing or cannot load."""
+
+
 class OutputError(BriefgenError):
     """An output file could not be written."""
 

@@ -20,6 +20,7 @@ from briefgen.project.config import TEMPLATES_DIR
 from briefgen.project.load import Project
 from briefgen.protocol.editions import DEFAULT_SCHEMES
 from briefgen.protocol.forms import display_name
+from briefgen.protocol.summitcheck import check_summit
 from briefgen.render.i18n import CatalogueError, language_name, missing_labels
 from briefgen.render.scripts import font_package, script_name, uncovered
 from briefgen.schema.models import Entry
@@ -147,6 +148,7 @@ def _lint_meeting(record: MeetingRecord, markings: set[str]) -> list[Problem]:
             )
     found += _given_name_variants(record)
     found += _misspelt_names(record)
+    found += check_summit(record)
     return found
 
 
@@ -181,13 +183,23 @@ def _programme_times(record: MeetingRecord) -> list[Problem]:
 
 
 def _given_name_variants(record: MeetingRecord) -> list[Problem]:
-    """Two spellings of one given name in one delegation (Alexey / Alexei)."""
+    """Two spellings of one given name in one delegation (Alexey / Alexei).
+
+    People are grouped by the transliteration key of their given name, so
+    only people whose names agree are compared (linear in people).
+    """
     found = []
     for delegation in record.delegations:
-        people = [a.record for a in (*delegation.members, *delegation.support)]
-        for first, second in combinations(people, 2):
+        groups: dict[str, list[PersonRecord]] = {}
+        for attendee in (*delegation.members, *delegation.support):
+            given = attendee.record.person.name.given
+            if given:
+                groups.setdefault(transliteration_key(given), []).append(attendee.record)
+        position = {p.id: i for i, p in enumerate(record.people)}
+        pairs = [pair for group in groups.values() for pair in combinations(group, 2)]
+        for first, second in sorted(pairs, key=lambda p: (position[p[0].id], position[p[1].id])):
             a, b = first.person.name.given, second.person.name.given
-            if a and b and a != b and transliteration_key(a) == transliteration_key(b):
+            if a != b:
                 found.append(
                     second.document.problem(
                         ("name", "given"),
@@ -285,6 +297,7 @@ def _misspelt_names(record: MeetingRecord) -> list[Problem]:
             for token in _WORD.findall(form):
                 names.setdefault(token, full)
     keys = {transliteration_key(token): token for token in names}
+    targets: dict[str, str | None] = {}
     found = []
     for document, path, text in _texts(record):
         seen: set[str] = set()
@@ -292,11 +305,9 @@ def _misspelt_names(record: MeetingRecord) -> list[Problem]:
             if word in names or word in seen or not word[0].isupper():
                 continue
             seen.add(word)
-            target = keys.get(transliteration_key(word))
-            if target is None:
-                limit = 1 if len(word) < 7 else 2
-                close = [t for t in names if OSA.distance(word, t, score_cutoff=limit) <= limit]
-                target = close[0] if len(close) == 1 else None
+            if word not in targets:
+                targets[word] = _closest_name(word, names, keys)
+            target = targets[word]
             if target is not None:
                 line, col = document.find_text(path, word)
                 found.append(
@@ -310,6 +321,16 @@ def _misspelt_names(record: MeetingRecord) -> list[Problem]:
                     )
                 )
     return found
+
+
+def _closest_name(word: str, names: dict[str, str], keys: dict[str, str]) -> str | None:
+    """The one name token ``word`` is a variant or a typo of (edit distance 1, or 2 when long)."""
+    target = keys.get(transliteration_key(word))
+    if target is not None:
+        return target
+    limit = 1 if len(word) < 7 else 2
+    close = process.extract(word, list(names), scorer=OSA.distance, score_cutoff=limit, limit=2)
+    return close[0][0] if len(close) == 1 else None
 
 
 def _unused_people(project: Project) -> list[Problem]:

@@ -4,10 +4,15 @@ Ids are checked against the id pattern before they reach a file, so they
 are safe to write unquoted.  Nothing is overwritten: when one of several
 files already exists none is written, and each file is opened for
 exclusive creation.
+
+Each YAML starter begins with a ``yaml-language-server`` modeline pointing at
+``schemas/`` beside the data folder; the schema files it names are written
+too when they are missing, so the modeline resolves in the editor at once.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +26,7 @@ from briefgen.schema.fields import ID_PATTERN
 _ID_RE = re.compile(ID_PATTERN)
 _DATED_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(.+))?$")
 SCHEMA_FOLDER = "schemas"
+_MODELINE = re.compile(r"\A# yaml-language-server: \$schema=(\S+)\n")
 
 
 class StarterError(BriefgenError):
@@ -125,6 +131,44 @@ members:                     # in order of precedence, head of delegation first
     return Starter(root / meeting_id / f"{delegation_id}.yaml", text)
 
 
+#: The commented meeting.yaml of `briefgen new meeting` (str.format fields in braces).
+_MEETING_YAML = """# A meeting. Keys: docs/format.md (Meeting).
+# Check it: briefgen check {root}/{meeting_id}  Build it: briefgen build {root}/{meeting_id}
+title: {title}               # the full title, e.g. Russia–Turkey talks at presidential level
+# short_title: {title}       # used in page footers
+date: {day}
+# start: "14:00"
+# end: "17:00"
+# timezone: Europe/Istanbul  # IANA name; times are local
+# venue: Presidential Complex
+{city}
+marking: {marking}           # security marking on every page
+# caveats: [UK EYES ONLY]
+language: en                 # labels and dates: {languages}
+host: {first}
+delegations: [{listed}]      # one file <id>.yaml per delegation in this folder
+perspective: {first}          # the side this book briefs
+objectives:
+  - What our side wants from the meeting, in Markdown.
+# programme:
+#   - time: "14:00"
+#     end: "14:30"
+#     title: Arrival
+#     place: Main entrance
+#     attendees: [Heads of delegation]
+topics:
+  - title: First subject
+    background: |
+      Background in Markdown.
+    points:
+      - A point to make.
+    # if_raised:
+    #   - A line to take if the other side raises it.
+# press:
+#   - A line to take with the press.
+"""
+
+
 def meeting_files(
     root: Path,
     meeting_id: str,
@@ -145,45 +189,16 @@ def meeting_files(
         day = (today or date.today()).isoformat()
     place = " ".join(_words(match.group(2))) if match and match.group(2) else ""
     title = f"Talks in {place}" if place else "Title of the meeting"
-    listed = ", ".join(check_id("delegation", d) for d in delegations)
-    languages = ", ".join(SHIPPED_LANGUAGES)
-    text = (
-        _modeline("meeting")
-        + f"""# A meeting. Keys: docs/format.md (Meeting).
-# Check it: briefgen check {root}/{meeting_id}  Build it: briefgen build {root}/{meeting_id}
-title: {title}               # the full title, e.g. Russia–Turkey talks at presidential level
-# short_title: {title}       # used in page footers
-date: {day}
-# start: "14:00"
-# end: "17:00"
-# timezone: Europe/Istanbul  # IANA name; times are local
-# venue: Presidential Complex
-{f"city: {place}" if place else "# city: Ankara"}
-marking: {marking}           # security marking on every page
-# caveats: [UK EYES ONLY]
-language: en                 # labels and dates: {languages}
-host: {delegations[0]}
-delegations: [{listed}]      # one file <id>.yaml per delegation in this folder
-perspective: {delegations[0]}          # the side this book briefs
-objectives:
-  - What our side wants from the meeting, in Markdown.
-# programme:
-#   - time: "14:00"
-#     end: "14:30"
-#     title: Arrival
-#     place: Main entrance
-#     attendees: [Heads of delegation]
-topics:
-  - title: First subject
-    background: |
-      Background in Markdown.
-    points:
-      - A point to make.
-    # if_raised:
-    #   - A line to take if the other side raises it.
-# press:
-#   - A line to take with the press.
-"""
+    text = _modeline("meeting") + _MEETING_YAML.format(
+        root=root,
+        meeting_id=meeting_id,
+        title=title,
+        day=day,
+        city=f"city: {place}" if place else "# city: Ankara",
+        marking=marking,
+        languages=", ".join(SHIPPED_LANGUAGES),
+        first=delegations[0],
+        listed=", ".join(check_id("delegation", d) for d in delegations),
     )
     files = [Starter(root / meeting_id / "meeting.yaml", text)]
     for delegation in delegations:
@@ -219,6 +234,41 @@ def write_new(files: list[Starter]) -> list[Path]:
         except OSError as exc:
             raise StarterError(f"cannot write {starter.path} ({exc.strerror})") from exc
         written.append(starter.path)
+    return written + write_missing_schemas(files)
+
+
+def schema_targets(files: list[Starter]) -> list[Path]:
+    """The schema files named by the modelines of ``files``, each once, in order."""
+    targets: dict[Path, None] = {}
+    for starter in files:
+        match = _MODELINE.match(starter.text)
+        if match:
+            targets[Path(os.path.normpath(starter.path.parent / match.group(1)))] = None
+    return list(targets)
+
+
+def write_missing_schemas(files: list[Starter]) -> list[Path]:
+    """Write the schema files the modelines of ``files`` name and that do not exist yet.
+
+    An existing schema file is left alone, even an old one: ``briefgen schema
+    --out`` refreshes them.
+    """
+    from briefgen.schema.jsonschema import schema_file_bytes
+
+    contents = schema_file_bytes()
+    written = []
+    for target in schema_targets(files):
+        if target.name not in contents or target.exists() or target.is_symlink():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with target.open("xb") as handle:
+                handle.write(contents[target.name])
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StarterError(f"cannot write {target} ({exc.strerror})") from exc
+        written.append(target)
     return written
 
 

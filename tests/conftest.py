@@ -13,6 +13,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "delegations"
 EXAMPLE_MEETING = EXAMPLE / "2017-09-28-ankara"
+#: The multilateral example beside Ankara; tests of the bilateral book copy the data without it.
+SUMMIT_MEETING = EXAMPLE / "2019-09-16-ankara"
+BILATERAL_ONLY = shutil.ignore_patterns(SUMMIT_MEETING.name)
 
 PERSON_A = """\
 name:

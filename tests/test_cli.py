@@ -22,7 +22,7 @@ def runner() -> CliRunner:
 def test_check_example_exits_zero(runner: CliRunner) -> None:
     result = runner.invoke(main, ["check", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
-    assert "ok: 1 meeting(s), 12 people checked." in result.output
+    assert "ok: 2 meeting(s), 15 people checked." in result.output
 
 
 def test_check_single_meeting_folder(runner: CliRunner) -> None:
@@ -219,3 +219,11 @@ def test_every_code_is_documented() -> None:
     text = (REPO / "docs" / "errors.md").read_text(encoding="utf-8")
     for code in CODES.values():
         assert f"| `{code.code}` | `{code.slug}` | {code.severity} |" in text
+
+
+def test_meetings_lists_the_meeting_ids_for_a_ci_matrix() -> None:
+    result = CliRunner().invoke(main, ["meetings", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == ["2017-09-28-ankara", "2019-09-16-ankara"]
+    plain = CliRunner().invoke(main, ["meetings", str(EXAMPLE)])
+    assert plain.output == "2017-09-28-ankara\n2019-09-16-ankara\n"

@@ -19,7 +19,7 @@ from briefgen.render.book import BuildInfo, RenderOptions, make_environment, ren
 from briefgen.render.i18n import SHIPPED_LANGUAGES
 from briefgen.schema.choices import ThemeName, names
 
-from .conftest import EXAMPLE
+from .conftest import BILATERAL_ONLY, EXAMPLE
 
 TESTDATA = Path(__file__).parent / "testdata"
 FIXED_BUILD = BuildInfo(built=date(2017, 9, 27), commit="0123abc")
@@ -27,9 +27,11 @@ FIXED_BUILD = BuildInfo(built=date(2017, 9, 27), commit="0123abc")
 
 def example_in(language: str, tmp_path: Path) -> Path:
     if language == "en":
-        return EXAMPLE
+        root = tmp_path / "delegations"
+        shutil.copytree(EXAMPLE, root, ignore=BILATERAL_ONLY)
+        return root
     root = tmp_path / "delegations"
-    shutil.copytree(EXAMPLE, root)
+    shutil.copytree(EXAMPLE, root, ignore=BILATERAL_ONLY)
     meeting = next(root.glob("*/meeting.yaml"))
     text = meeting.read_text(encoding="utf-8")
     meeting.write_text(text.replace("language: en", f"language: {language}"), encoding="utf-8")

@@ -66,8 +66,8 @@ def test_template_work_is_bounded(name: str, data_tree: DataTree, tmp_path: Path
             "html",
             "--timeout",
             "2",
-            "--max-render-chars",
-            "10000000",
+            "--limit",
+            "render_chars=10000000",
         ],
     )
     assert time.monotonic() - started < 20
@@ -76,7 +76,7 @@ def test_template_work_is_bounded(name: str, data_tree: DataTree, tmp_path: Path
     assert "book.html.j2" in result.stderr or "template" in result.stderr
     assert any(
         words in result.stderr
-        for words in ("--timeout", "--max-render-chars", "huge power", "Range too big")
+        for words in ("--timeout", "--limit render_chars", "huge power", "Range too big")
     ), result.stderr
     assert not (tmp_path / "out" / "m").exists()
 

@@ -27,7 +27,7 @@ from briefgen.render.i18n import (
     upper,
 )
 
-from .conftest import EXAMPLE, DataTree, require_tool
+from .conftest import BILATERAL_ONLY, EXAMPLE, DataTree, require_tool
 from .pdfinfo import outline
 
 #: Per language: the cover date, "page 2 of N", and labels that must be in the PDF text.
@@ -55,7 +55,7 @@ SECTION = {"ru": "Делегации", "tr": "Heyetler", "fr": "Délégations"}
 
 def example_in(language: str, target: Path) -> Path:
     """A copy of the example data with ``language:`` changed."""
-    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(EXAMPLE, target, ignore=BILATERAL_ONLY)
     meeting = target / "2017-09-28-ankara" / "meeting.yaml"
     text = meeting.read_text(encoding="utf-8")
     meeting.write_text(text.replace("language: en\n", f"language: {language}\n"), "utf-8")

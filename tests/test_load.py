@@ -20,7 +20,7 @@ def errors(root: Path) -> list[str]:
 
 
 def test_example_data_is_valid() -> None:
-    project = load_project(EXAMPLE)
+    project = load_project(EXAMPLE, [EXAMPLE_MEETING])
     [meeting] = project.meetings
     assert meeting.id == "2017-09-28-ankara"
     assert [d.id for d in meeting.delegations] == ["turkey", "russia"]

@@ -18,7 +18,7 @@ from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
 from briefgen.serve.preview import ServeOptions, build_page
 
-from .conftest import EXAMPLE
+from .conftest import BILATERAL_ONLY, EXAMPLE
 from .test_editions import make_tree
 
 ANKARA = "2017-09-28-ankara"
@@ -27,7 +27,7 @@ ANKARA = "2017-09-28-ankara"
 def example(tmp_path: Path, config: str = "", **replace: str) -> Path:
     """The example data in ``tmp_path``, with a briefgen.yaml and meeting.yaml replacements."""
     root = tmp_path / "delegations"
-    shutil.copytree(EXAMPLE, root)
+    shutil.copytree(EXAMPLE, root, ignore=BILATERAL_ONLY)
     if config:
         (root / "briefgen.yaml").write_text(config, encoding="utf-8")
     meeting = root / ANKARA / "meeting.yaml"

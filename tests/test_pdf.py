@@ -14,7 +14,7 @@ from briefgen.options import BuildOptions
 from briefgen.outputs.pdf import is_benign, render_pdf
 from briefgen.project.load import load_project
 
-from .conftest import EXAMPLE, require_tool
+from .conftest import EXAMPLE, EXAMPLE_MEETING, require_tool
 from .pdfinfo import (
     MARGIN_BOTTOM,
     MARGIN_TOP,
@@ -57,7 +57,9 @@ def example_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[
     for logger in loggers:
         logger.addHandler(recorder)
     try:
-        [pdf] = build_project(load_project(EXAMPLE), BuildOptions(out_dir=out, format="pdf"))
+        [pdf] = build_project(
+            load_project(EXAMPLE, [EXAMPLE_MEETING]), BuildOptions(out_dir=out, format="pdf")
+        )
     finally:
         for logger in loggers:
             logger.removeHandler(recorder)

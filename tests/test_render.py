@@ -14,13 +14,17 @@ from briefgen.project.load import load_project
 from briefgen.render.book import BuildInfo, RenderOptions, make_environment, render_book
 from briefgen.render.photos import fit_photo, pixels_for
 
-from .conftest import EXAMPLE, DataTree
+from .conftest import EXAMPLE, EXAMPLE_MEETING, DataTree
 
 FIXED_BUILD = BuildInfo(built=date(2017, 9, 27), commit="0123abc")
 
 
 def render(root: Path, options: RenderOptions | None = None, build: BuildInfo | None = None) -> str:
-    [meeting] = load_project(root).meetings
+    [meeting] = (
+        load_project(root).meetings
+        if root != EXAMPLE
+        else load_project(root, [EXAMPLE_MEETING]).meetings
+    )
     return render_book(meeting, make_environment(), options, build)
 
 

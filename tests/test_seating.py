@@ -312,7 +312,9 @@ def example_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     out = tmp_path_factory.mktemp("build")
     written = []
     for fmt in ("seating", "cards", "pocket"):
-        written += build_project(load_project(EXAMPLE), BuildOptions(out_dir=out, format=fmt))
+        written += build_project(
+            load_project(EXAMPLE, [EXAMPLE_MEETING]), BuildOptions(out_dir=out, format=fmt)
+        )
     return {path.name: path for path in written}
 
 
@@ -371,7 +373,7 @@ def test_place_cards_for_fifteen_per_side_with_native_names(tmp_path: Path) -> N
 
 
 def test_book_has_the_seating_plan_as_an_escaped_svg() -> None:
-    [record] = load_project(EXAMPLE).meetings
+    [record] = load_project(EXAMPLE, [EXAMPLE_MEETING]).meetings
     html = render_book(record, make_environment())
     assert '<a href="#seating">Seating plan</a>' in html
     [uri] = re.findall(r'<img class="seating-plan" src="data:image/svg\+xml;base64,([^"]+)"', html)

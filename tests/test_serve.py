@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,12 @@ from briefgen.serve.watch import Watcher
 from .conftest import EXAMPLE, DataTree, require_tool
 
 SCRIPT = re.compile(r"<script nonce=\"[^\"]+\">.*?</script>", re.DOTALL)
+#: What the server adds to a book: the navigation (with its style) and the reload script.
+SERVED_ONLY = re.compile(
+    r"<nav id=\"briefgen-preview-nav\".*?</nav>\s*<style>.*?</style>\s*"
+    r"|<script nonce=\"[^\"]+\">.*?</script>",
+    re.DOTALL,
+)
 
 
 def free_options() -> ServeOptions:
@@ -206,7 +212,7 @@ def test_index_lists_meetings_with_links(server: PreviewServer) -> None:
     assert headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_served_book_is_the_built_book_plus_one_nonced_script(
+def test_served_book_is_the_built_book_plus_navigation_and_one_nonced_script(
     server: PreviewServer, tmp_path: Path
 ) -> None:
     status, headers, body = get(server, "/m/")
@@ -229,8 +235,11 @@ def test_served_book_is_the_built_book_plus_one_nonced_script(
     assert result.exit_code == 0, result.output
     built = (out / "m" / "book.html").read_text(encoding="utf-8")
     assert "<script" not in built
-    assert SCRIPT.sub("", served) == built
-    assert SCRIPT.sub("", get(server, "/m/book.html")[2].decode()) == built
+    assert SERVED_ONLY.sub("", served) == built
+    assert SERVED_ONLY.sub("", get(server, "/m/book.html")[2].decode()) == built
+    nav = re.search(r"<nav id=\"briefgen-preview-nav\".*?</nav>", served, re.DOTALL)
+    assert nav is not None
+    assert 'href="/"' in nav.group(0) and 'href="/m/pdf"' in nav.group(0)
 
 
 TRAVERSALS = [
@@ -269,6 +278,44 @@ def test_foreign_host_header_is_refused(server: PreviewServer) -> None:
     """A page on another site that rebinds its name to 127.0.0.1 cannot read the books."""
     assert get(server, "/m/", headers={"Host": "attacker.example:8000"})[0] == 403
     assert get(server, "/m/", headers={"Host": "localhost:1234"})[0] == 200
+
+
+def test_connections_are_kept_alive_and_the_worker_script_is_served(
+    server: PreviewServer,
+) -> None:
+    port = int(server.url.rsplit(":", 1)[1][:-1])
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    try:
+        for path in ("/", "/m/", "/_briefgen/reload-worker.js"):
+            connection.request("GET", path)
+            response = connection.getresponse()
+            body = response.read()
+            assert response.status == 200, path
+            assert response.version == 11
+        assert response.getheader("Content-Type") == "text/javascript; charset=utf-8"
+        assert response.getheader("Content-Security-Policy") == (
+            "default-src 'none'; connect-src 'self'"
+        )
+        assert b'new EventSource("/_briefgen/events")' in body
+    finally:
+        connection.close()
+    policy = get(server, "/m/")[1]["Content-Security-Policy"]
+    assert "worker-src 'self'" in policy and "frame-src 'none'" in policy
+    assert "frame-src 'self'" in get(server, "/m/pdf")[1]["Content-Security-Policy"]
+
+
+def test_one_event_stream_carries_every_page_version(server: PreviewServer) -> None:
+    port = int(server.url.rsplit(":", 1)[1][:-1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"GET /_briefgen/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        received = b""
+        while b"data: " not in received or not received.endswith(b"\n\n"):
+            received += raw.recv(4096)
+    head, _, stream = received.partition(b"\r\n\r\n")
+    assert b"text/event-stream" in head and b"Connection: close" in head
+    data = next(line for line in stream.split(b"\n") if line.startswith(b"data: "))
+    assert json.loads(data[6:]) == server.preview.versions()
+    assert set(server.preview.versions()) == {"", "m"}
 
 
 def test_only_get_and_head(server: PreviewServer) -> None:
@@ -492,7 +539,7 @@ def test_browser_shows_edits_errors_and_recovery_without_manual_reload(
             " && document.getElementById('briefgen-problems').innerText",
             5,
         )
-        assert "delegations/2017-09-28-ankara/russia.yaml:9:5" in overlay
+        assert "delegations/2017-09-28-ankara/russia.yaml:10:5" in overlay
         assert "duplicate key 'role'" in overlay
 
         russia.write_text(good, "utf-8")
@@ -505,7 +552,9 @@ def test_browser_shows_edits_errors_and_recovery_without_manual_reload(
         assert abs(tab.evaluate("window.scrollY") - scrolled) < 5, "the reader lost their place"
 
 
-def test_browser_follows_the_pdf_link_to_the_pdf(chromium: object, data_tree: DataTree) -> None:
+def test_browser_follows_the_pdf_link_to_the_pdf_page_and_back(
+    chromium: object, data_tree: DataTree
+) -> None:
     from .browser import Browser
 
     assert isinstance(chromium, Browser)
@@ -513,5 +562,69 @@ def test_browser_follows_the_pdf_link_to_the_pdf(chromium: object, data_tree: Da
         tab = chromium.new_tab()
         tab.navigate(running.url)
         assert "Example talks" in tab.text()
-        tab.evaluate("document.querySelector('a[href=\"/m/pdf\"]').click()")
-        tab.wait_for("location.pathname === '/m/book.pdf'", 120)
+        tab.evaluate("document.querySelector('a[href=\"/m/\"]').click()")
+        tab.wait_for("location.pathname === '/m/' && document.readyState === 'complete'")
+        # The book links to its PDF page and back to the index.
+        tab.evaluate("document.querySelector('#briefgen-preview-nav a[href=\"/m/pdf\"]').click()")
+        tab.wait_for("location.pathname === '/m/pdf'")
+        frame = "document.getElementById('pdf-frame')"
+        tab.wait_for(f"!{frame}.hidden && {frame}.src.endsWith('/m/book.pdf')", 120)
+        assert tab.evaluate("document.querySelector('.crumbs a[href=\"/m/\"]') !== null")
+        tab.evaluate("document.querySelector('.crumbs a[href=\"/\"]').click()")
+        tab.wait_for("location.pathname === '/' && document.readyState === 'complete'")
+        assert "Briefing books" in tab.text()
+
+
+#: Ten tabs: the index, books (two URLs for the same book) and PDF pages.
+TEN_TABS = ["", "", "m/", "m/", "m/", "m/", "m/book.html", "m/book.html", "m/pdf", "m/pdf"]
+
+
+def test_browser_ten_tabs_all_show_an_edit_within_a_second(
+    chromium: object, data_tree: DataTree, record_property: Callable[[str, object], None]
+) -> None:
+    """More tabs than a browser's six connections per host all keep reloading.
+
+    Every tab listens through the one shared worker, so the browser holds one
+    event stream however many tabs are open, and an eleventh tab still loads.
+    """
+    from .browser import Browser
+
+    assert isinstance(chromium, Browser)
+    with PreviewServer(data_tree(), free_options()) as running:
+        tabs = []
+        for path in TEN_TABS:
+            tab = chromium.new_tab(800, 600)
+            tab.navigate(running.url + path, timeout=10)
+            tabs.append(tab)
+        for tab, path in zip(tabs, TEN_TABS, strict=True):
+            if path.endswith("pdf"):
+                tab.wait_for("!document.getElementById('pdf-frame').hidden", 120)
+        time.sleep(0.5)
+        targets = chromium.send("Target.getTargets")["targetInfos"]
+        assert [t["type"] for t in targets].count("shared_worker") == 1
+
+        meeting = running.root / "m" / "meeting.yaml"
+        edited = "Example talks, revised"
+        start = time.monotonic()
+        meeting.write_text(
+            meeting.read_text(encoding="utf-8").replace("Example talks", edited), "utf-8"
+        )
+        seen: dict[int, float] = {}
+        check = f"document.body !== null && document.body.innerText.includes({edited!r})"
+        while len(seen) < len(tabs) and time.monotonic() - start < 5:
+            for number, tab in enumerate(tabs):
+                if number not in seen and tab.evaluate(check):
+                    seen[number] = time.monotonic() - start
+        figures = {TEN_TABS[n] or "/": round(t, 3) for n, t in sorted(seen.items())}
+        record_property("seconds_to_show_the_edit", figures)
+        shown = ", ".join(f"{t:.2f}" for t in sorted(seen.values()))
+        print(f"\nten tabs, seconds from save to the edit on screen: {shown}")
+        missing = [TEN_TABS[n] for n in range(len(tabs)) if n not in seen]
+        assert not missing, f"tabs that never showed the edit: {missing}"
+        assert max(seen.values()) < 1.0, figures
+
+        eleventh = chromium.new_tab(800, 600)
+        opened = time.monotonic()
+        eleventh.navigate(running.url + "m/", timeout=5)
+        assert edited in eleventh.text()
+        print(f"an eleventh tab loaded in {time.monotonic() - opened:.3f} s")

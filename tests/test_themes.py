@@ -163,6 +163,9 @@ def test_new_starter_files_pass_check_at_once(
         "delegations/people/ours-head.yaml",
         "delegations/2024-05-14-paris/theirs.yaml",
         "delegations/people/theirs-head.yaml",
+        "schemas/meeting.schema.json",
+        "schemas/delegation.schema.json",
+        "schemas/person.schema.json",
     ]
     meeting = written[0].read_text(encoding="utf-8")
     assert meeting.startswith("# yaml-language-server: $schema=../../schemas/meeting.schema.json")

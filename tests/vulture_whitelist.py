@@ -32,6 +32,8 @@ http.PreviewHandler.server_version
 http.PreviewHandler.sys_version
 http.PreviewHandler.log_message
 http.PreviewHandler.do_HEAD
+http.PreviewHandler.protocol_version
+http.PreviewHandler.close_connection
 # Attributes set for WeasyPrint and pikepdf, which read them.
 _library = SimpleNamespace()
 _library.compress

@@ -32,6 +32,13 @@ if TYPE_CHECKING:
     from briefgen.outputs.pdf import PdfAttachment
 from briefgen.options import BuildOptions, edition_of
 
+#: ``report(output, detail)``: an output starts (``detail`` empty) or a PDF reached a page.
+StepReport = Callable[[str, str], None]
+
+
+def _no_report(output: str, detail: str) -> None:
+    """The default :data:`StepReport`: nobody is listening."""
+
 
 def output_folder(out_dir: Path, record: MeetingRecord, edition: str | None = None) -> Path:
     """``OUT/<meeting-id>/``, or ``OUT/<meeting-id>/edition-<name>/`` for an edition."""
@@ -135,18 +142,25 @@ def render_outputs(
     version: VersionInfo | None = None,
     photo_cache: PhotoStore | None = None,
     pdf_memo: PdfMemo | None = None,
+    report: StepReport = _no_report,
 ) -> list[tuple[Path, bytes]]:
-    """The files of one meeting as (path, content) pairs, nothing written yet."""
+    """The files of one meeting as (path, content) pairs, nothing written yet.
+
+    ``report(output, "")`` is called as each output starts, and
+    ``report("", "page N")`` (then "writing the PDF") while a PDF is laid out.
+    """
     edition = edition_of(project, options.edition)
     view = edition_record(project, record, edition)
     folder = output_folder(options.out_dir, record, edition.name if edition else None)
     build = describe_build(version)
-    pdf = _pdf_function(project, view, options, version, pdf_memo)
+    pdf = _pdf_function(project, view, options, version, pdf_memo, report)
     if options.format == "ics":
         from briefgen.render.ics import programme_ics
 
+        report("programme.ics", "")
         return [(folder / "programme.ics", programme_ics(record.id, view.meeting, build.built))]
     if options.recipients is not None:
+        report("copies", "")
         return numbered_copies(project, record, options, version, folder, pdf)
     outputs: list[tuple[Path, bytes]] = []
     if options.format in ("html", "pdf", "all"):
@@ -155,15 +169,17 @@ def render_outputs(
             from briefgen.vcs.changes import changes_since
 
             changes = changes_since(record, options.changes_since, options.limits).for_book()
+        report("book.html", "")
         html = book_html(
             project, record, options, version, changes=changes, photo_cache=photo_cache
         )
         if options.format in ("html", "all"):
             outputs.append((folder / "book.html", html.encode("utf-8")))
         if options.format in ("pdf", "all"):
+            report("book.pdf", "")
             outputs.append((folder / "book.pdf", pdf(html, book=True)))
     env = make_environment(options.template_dir, options.theme or "default")
-    return outputs + render_protocol_material(view, env, folder, options, pdf)
+    return outputs + render_protocol_material(view, env, folder, options, pdf, report)
 
 
 def _pdf_function(
@@ -172,6 +188,7 @@ def _pdf_function(
     options: BuildOptions,
     version: VersionInfo | None,
     pdf_memo: PdfMemo | None,
+    report: StepReport = _no_report,
 ) -> Callable[..., bytes]:
     """``pdf(html, book=False)``: the PDF of one of the meeting's HTML outputs.
 
@@ -195,6 +212,7 @@ def _pdf_function(
             timeout=options.timeout,
             variant=options.pdf_variant if book else None,
             attachments=read_attachments(view, options.limits) if book else (),
+            on_progress=lambda detail: report("", detail),
         )
 
     def pdf(html: str, *, book: bool = False) -> bytes:
@@ -212,6 +230,7 @@ def render_protocol_material(
     folder: Path,
     options: BuildOptions,
     pdf: Callable[..., bytes],
+    report: StepReport = _no_report,
 ) -> list[tuple[Path, bytes]]:
     """The seating plan SVG, place cards and pocket list that the format asks for, in memory."""
     from briefgen.render.material import render_place_cards, render_pocket, render_seating_svg
@@ -219,12 +238,14 @@ def render_protocol_material(
     fmt = options.format
     outputs: list[tuple[Path, bytes]] = []
     if fmt in ("seating", "all"):
-        outputs.append((folder / "seating.svg", render_seating_svg(record).encode("utf-8")))
+        report("seating.svg", "")
+        outputs.append((folder / "seating.svg", render_seating_svg(record, env).encode("utf-8")))
     for kind, name, render in (
         ("cards", "place-cards.pdf", render_place_cards),
         ("pocket", "pocket.pdf", render_pocket),
     ):
         if fmt in (kind, "all"):
+            report(name, "")
             with render_budget(options.timeout, options.limits.render_chars):
                 html = render(record, env)
             outputs.append((folder / name, pdf(html)))

@@ -4,18 +4,22 @@ Input is validated for every meeting before anything is written.  A meeting's
 files are written together once all of them rendered, so a failed render
 leaves that meeting's earlier outputs intact; other meetings are still
 built.  Outputs whose inputs did not change are skipped (briefgen.outputs.cache), and
-meetings can render in parallel processes (``BuildOptions.jobs``).
+meetings can render in parallel processes (``BuildOptions.jobs``).  Progress
+comes back as :class:`Event` values, from worker processes through a queue.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.errors import (
     BriefgenError,
@@ -27,6 +31,7 @@ from briefgen.errors import (
 )
 from briefgen.outputs.atomic import check_output_folder, remove_stale_temps, write_set
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
+from briefgen.outputs.pdfengine import require_pdf_engine
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
 from briefgen.render.photos import PhotoStore
@@ -60,8 +65,77 @@ OUTPUT_FILES: dict[str, tuple[Format, ...]] = {
 }
 _SINGLE: dict[Format, str] = {kinds[0]: name for name, kinds in OUTPUT_FILES.items()}
 
-#: Called as each meeting is done: its id and "built", "up to date" or "failed".
-Progress = Callable[[str, str], None]
+#: Seconds between reports of the page being laid out.
+PAGE_REPORT_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Event:
+    """What a build reports as it goes; plain and picklable (workers send it to the parent).
+
+    ``kind`` is "start" (``output`` is being made: book.html, book.pdf, ...; or
+    "write"), "page" (laying out the page ``detail`` of ``output``), "written"
+    (``output`` is the path written, ``seconds`` the time its making took),
+    or the meeting's end: "built", "up to date" or "failed".
+    """
+
+    meeting: str
+    kind: str
+    output: str = ""
+    detail: str = ""
+    seconds: float = 0.0
+
+
+#: Called with each :class:`Event`, in the parent process.
+Progress = Callable[[Event], None]
+
+
+class EventSink(Protocol):
+    """Where a worker puts its events: a queue shared with the parent, or a direct call."""
+
+    def put(self, item: Event) -> None: ...
+
+
+class _Direct:
+    """A sink that calls ``progress`` at once (rendering in this process)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+
+    def put(self, item: Event) -> None:
+        self._progress(item)
+
+
+class StepTimer:
+    """Reports each step of one meeting to ``sink`` and times the outputs it makes."""
+
+    def __init__(self, meeting: str, sink: EventSink | None) -> None:
+        self.meeting = meeting
+        self.sink = sink
+        self.seconds: dict[str, float] = {}
+        self._current = ""
+        self._since = time.perf_counter()
+        self._reported = 0.0
+
+    def report(self, output: str, detail: str) -> None:
+        """``output`` starts (no ``detail``), or has got as far as ``detail`` (a page)."""
+        now = time.perf_counter()
+        if not detail:
+            self.stop()
+            self._current, self._since = output, now
+            self._put(Event(self.meeting, "start", output))
+        elif now - self._reported >= PAGE_REPORT_SECONDS or not detail.startswith("page"):
+            self._reported = now
+            self._put(Event(self.meeting, "page", self._current, detail))
+
+    def stop(self) -> None:
+        if self._current:
+            self.seconds[self._current] = time.perf_counter() - self._since
+            self._current = ""
+
+    def _put(self, event: Event) -> None:
+        if self.sink is not None:
+            self.sink.put(event)
 
 
 @dataclass(frozen=True)
@@ -80,6 +154,8 @@ class MeetingJob:
     config: ProjectConfig = field(default_factory=ProjectConfig)
     #: Build every output the options ask for, outside the cache (editions, copies, ics).
     uncached: bool = False
+    #: Where progress goes: a queue proxy (picklable) for a worker, or a direct sink.
+    events: Any = None
 
     @property
     def stale(self) -> bool:
@@ -97,6 +173,8 @@ class MeetingResult:
     pdf_keys: dict[str, str] = field(default_factory=dict)
     #: Located problems behind ``error`` (invalid input at a revision, say).
     problems: tuple[Problem, ...] = ()
+    #: Seconds spent making each output, by file name.
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def build_project(
@@ -116,6 +194,8 @@ def build_project(
     names every failed meeting and lists what was written.
     """
     options = resolve_options(project, options)
+    if any(name.endswith(".pdf") for name in output_names(options.format)):
+        require_pdf_engine()
     records = list(meetings if meetings is not None else project.meetings)
     versions = {r.id: meeting_version(r, options.template_dir) for r in records}
     if options.final:
@@ -130,23 +210,27 @@ def build_project(
         if job.stale:
             jobs.append(job)
         elif progress is not None:
-            progress(record.id, "up to date")
+            progress(Event(record.id, "up to date"))
+    report = progress or (lambda event: None)
     written: list[Path] = []
     failures: list[str] = []
     problems: list[Problem] = []
-    for result in run_jobs(jobs, options.jobs):
+    for result in run_jobs(jobs, options.jobs, progress):
         error = result.error
         if error is None:
+            report(Event(result.meeting_id, "start", "write"))
             try:
                 check_output_folder(options.out_dir, [path for path, _ in result.outputs])
-                written += store_result(result, cache)
+                stored = store_result(result, cache)
             except OutputError as exc:
-                error = str(exc)
+                error, stored = str(exc), []
+            written += stored
+            for path in stored:
+                report(Event(result.meeting_id, "written", str(path), "", _took(result, path)))
         if error is not None:
             failures.append(f"meeting {result.meeting_id}: {error}")
             problems += result.problems
-        if progress is not None:
-            progress(result.meeting_id, "failed" if error else "built")
+        report(Event(result.meeting_id, "failed" if error else "built"))
     if failures:
         raise BuildFailed(failures, written, problems)
     return written
@@ -206,16 +290,34 @@ def output_names(fmt: Format) -> list[str]:
     return [name for name, kinds in OUTPUT_FILES.items() if fmt == "all" or fmt in kinds]
 
 
-def run_jobs(jobs: Sequence[MeetingJob], processes: int) -> Iterator[MeetingResult]:
-    """Render the jobs, in this process or ``processes`` at a time; results as they finish."""
+def _took(result: MeetingResult, path: Path) -> float:
+    """Seconds the output at ``path`` took; a numbered copy's share of all copies."""
+    if path.name in result.seconds:
+        return result.seconds[path.name]
+    copies = [p for p, _ in result.outputs if p.parent == path.parent]
+    return result.seconds.get("copies", 0.0) / max(len(copies), 1)
+
+
+def run_jobs(
+    jobs: Sequence[MeetingJob], processes: int, progress: Progress | None = None
+) -> Iterator[MeetingResult]:
+    """Render the jobs, in this process or ``processes`` at a time; results as they finish.
+
+    Workers send their :class:`Event` values through a queue that a thread of
+    this process hands to ``progress``.
+    """
     if processes <= 1 or len(jobs) <= 1:
-        yield from map(render_meeting, jobs)
+        sink = _Direct(progress) if progress is not None else None
+        yield from (render_meeting(replace(job, events=sink)) for job in jobs)
         return
     if any(name.endswith(".pdf") for job in jobs for name in job.keys):
         # Import WeasyPrint (a second or so) once here: forked workers inherit it.
         from briefgen.outputs import pdf  # noqa: F401
-    with ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool:
-        futures = {pool.submit(render_meeting, job): job for job in jobs}
+    with (
+        _relay(progress) as queue,
+        ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool,
+    ):
+        futures = {pool.submit(render_meeting, replace(job, events=queue)): job for job in jobs}
         for future in as_completed(futures):
             try:
                 yield future.result()
@@ -224,15 +326,43 @@ def run_jobs(jobs: Sequence[MeetingJob], processes: int) -> Iterator[MeetingResu
                 yield MeetingResult(job.record.id, [], f"the worker process died ({exc})")
 
 
+@contextlib.contextmanager
+def _relay(progress: Progress | None) -> Iterator[Any]:
+    """A queue worker processes can put events on, drained into ``progress`` by a thread."""
+    if progress is None:
+        yield None
+        return
+    import multiprocessing
+
+    with multiprocessing.Manager() as manager:
+        queue = manager.Queue()
+
+        def drain() -> None:
+            while (event := queue.get()) is not None:
+                progress(event)
+
+        thread = threading.Thread(target=drain, name="briefgen-progress", daemon=True)
+        thread.start()
+        try:
+            yield queue
+        finally:
+            queue.put(None)
+            thread.join(5)
+
+
 def render_meeting(job: MeetingJob) -> MeetingResult:
     """Render the stale outputs of one meeting (the process pool's task: module level, pickles)."""
     options = job.options
     project = Project(root=job.root, people={}, meetings=[], config=job.config)
     memo = PdfMemo(job.pdf_facts, job.reusable)
+    timer = StepTimer(job.record.id, job.events)
     try:
         if job.uncached:
-            everything = render_outputs(project, job.record, options, job.version)
-            return MeetingResult(job.record.id, everything, None)
+            everything = render_outputs(
+                project, job.record, options, job.version, report=timer.report
+            )
+            timer.stop()
+            return MeetingResult(job.record.id, everything, None, seconds=timer.seconds)
         outputs: list[tuple[Path, bytes]] = []
         for fmt in formats_for(options.format, set(job.keys)):
             outputs += render_outputs(
@@ -242,7 +372,9 @@ def render_meeting(job: MeetingJob) -> MeetingResult:
                 job.version,
                 photo_cache=job.photo_cache,
                 pdf_memo=memo,
+                report=timer.report,
             )
+        timer.stop()
     except InvalidAtRevision as exc:
         errors = sum(1 for p in exc.problems if p.severity == "error")
         reason = f"the meeting at {exc.revision} has {errors} error(s), listed above"
@@ -254,7 +386,9 @@ def render_meeting(job: MeetingJob) -> MeetingResult:
     except BriefgenError as exc:
         return MeetingResult(job.record.id, [], str(exc).removeprefix(f"meeting {job.record.id}: "))
     wanted = [(path, data) for path, data in outputs if path.name in job.keys]
-    return MeetingResult(job.record.id, wanted, None, dict(job.keys), memo.made)
+    return MeetingResult(
+        job.record.id, wanted, None, dict(job.keys), memo.made, seconds=timer.seconds
+    )
 
 
 def formats_for(requested: Format, stale: set[str]) -> list[Format]:

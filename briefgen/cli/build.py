@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +14,7 @@ from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Format, Paper, PdfVariant, ThemeName, names
 
 if TYPE_CHECKING:
-    from briefgen.build.run import Progress
+    from briefgen.cli.progress import BuildDisplay
     from briefgen.options import BuildOptions
     from briefgen.project.load import Project
     from briefgen.project.recipients import Recipient
@@ -28,7 +25,12 @@ from briefgen.cli.common import (
     existing,
     handle_user_errors,
     limit_options,
+    make_console,
     make_limits,
+    output_options,
+    say,
+    shown,
+    verbosity,
 )
 
 
@@ -107,6 +109,7 @@ from briefgen.cli.common import (
     help="Meetings built at the same time, each in its own process  [default: number of cores]",
 )
 @limit_options
+@output_options
 @handle_user_errors
 def build(
     meetings: tuple[Path, ...],
@@ -143,9 +146,8 @@ def build(
     meeting fails to render, the others are still written; the failure names
     the meeting and the exit code is 1.
     """
-    from briefgen.lint import check_project
-    from briefgen.options import BuildOptions, edition_of
-    from briefgen.project.load import load_project
+    from briefgen.cli.progress import BuildDisplay
+    from briefgen.options import BuildOptions
     from briefgen.render.book import RenderOptions
 
     limits = make_limits(kwargs)
@@ -164,35 +166,45 @@ def build(
         force=force,
         jobs=jobs or os.cpu_count() or 1,
     )
-    projects = [
-        load_project(
-            root, folders, all_people=False, limits=limits, templates=templates, theme=theme
+    with BuildDisplay(verbosity()) as display:
+        projects = [
+            load_checked(root, folders, options, (templates, theme), display)
+            for root, folders in group_targets(meetings).items()
+        ]
+        build_all(projects, options, display)
+
+
+def load_checked(
+    root: Path,
+    folders: list[Path] | None,
+    options: BuildOptions,
+    looks: tuple[Path | None, ThemeName | None],
+    display: BuildDisplay,
+) -> Project:
+    """The validate step: load a data folder, print its warnings, check the edition exists.
+
+    ``looks`` are the command line's template folder and theme.
+    """
+    from briefgen.lint import check_project
+    from briefgen.options import edition_of
+    from briefgen.project.load import load_project
+
+    with display.validating(str(root)):
+        project = load_project(
+            root,
+            folders,
+            all_people=False,
+            limits=options.limits,
+            templates=looks[0],
+            theme=looks[1],
         )
-        for root, folders in group_targets(meetings).items()
-    ]
-    for project in projects:
-        emit(check_project(project), "text")
-        _note_shallow(project.root)
-        try:
-            edition_of(project, edition)
-        except BriefgenError as exc:
-            raise click.UsageError(str(exc)) from None
-    build_all(projects, options)
-
-
-def _note_shallow(root: Path) -> None:
-    """Say so when the data is a shallow clone: the version line cannot name the last change."""
-    from briefgen.vcs.gitinfo import find_repository, is_shallow
-
-    repo = find_repository(root)
-    if repo is not None and is_shallow(repo):
-        click.echo(
-            "note: this is a shallow clone, so the last commit that changed each meeting is "
-            "unknown: the version line names the checked-out commit without a date; fetch "
-            "the full history ('git fetch --unshallow'; in GitHub Actions: actions/checkout "
-            "with fetch-depth: 0) for the real version",
-            err=True,
-        )
+        emit(shown(check_project(project)), "text", make_console())
+        _note_shallow(root)
+    try:
+        edition_of(project, options.edition)
+    except BriefgenError as exc:
+        raise click.UsageError(str(exc)) from None
+    return project
 
 
 def _copies(
@@ -233,54 +245,40 @@ def group_targets(meetings: tuple[Path, ...]) -> dict[Path, list[Path] | None]:
     return groups
 
 
-def build_all(projects: list[Project], options: BuildOptions) -> None:
-    """Build every project, report what was written, raise one BuildFailed for all failures."""
+def build_all(projects: list[Project], options: BuildOptions, display: BuildDisplay) -> None:
+    """Build every project, showing progress; raise one BuildFailed for all failures."""
     from briefgen.build.run import build_project
 
     written: list[Path] = []
     failures: list[str] = []
     problems: list[Problem] = []
-    current: list[str] = []
-    with build_progress(sum(len(p.meetings) for p in projects)) as bar:
-
-        def progress(meeting: str, state: str) -> None:
-            if state == "up to date":
-                current.append(meeting)
-            if bar is not None:
-                bar(meeting, state)
-
-        for project in projects:
-            try:
-                written += build_project(project, options, progress=progress)
-            except BuildFailed as exc:
-                written += exc.written
-                failures += exc.failures
-                problems += exc.problems
-    for path in written:
-        click.echo(f"wrote {path}")
-    if current:
-        click.echo(
-            f"{len(current)} meeting(s) up to date in {options.out_dir} (--force builds them again)"
+    display.meetings(sum(len(p.meetings) for p in projects))
+    for project in projects:
+        try:
+            written += build_project(project, options, progress=display)
+        except BuildFailed as exc:
+            written += exc.written
+            failures += exc.failures
+            problems += exc.problems
+    if display.up_to_date:
+        say(
+            f"{len(display.up_to_date)} meeting(s) up to date in {options.out_dir} "
+            "(--force builds them again)"
         )
     if failures:
         raise BuildFailed(failures, written, problems)
 
 
-@contextmanager
-def build_progress(total: int) -> Iterator[Progress | None]:
-    """A progress bar on stderr while meetings build; nothing when stderr is not a terminal."""
-    if total < 2 or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
-    from rich.progress import Progress as Bar
+def _note_shallow(root: Path) -> None:
+    """Say so when the data is a shallow clone: the version line cannot name the last change."""
+    from briefgen.vcs.gitinfo import find_repository, is_shallow
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Bar(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("building", total=total)
-
-        def advance(meeting: str, state: str) -> None:
-            bar.update(task, advance=1, description=f"{meeting}: {state}")
-
-        yield advance
+    repo = find_repository(root)
+    if repo is not None and is_shallow(repo):
+        click.echo(
+            "note: this is a shallow clone, so the last commit that changed each meeting is "
+            "unknown: the version line names the checked-out commit without a date; fetch "
+            "the full history ('git fetch --unshallow'; in GitHub Actions: actions/checkout "
+            "with fetch-depth: 0) for the real version",
+            err=True,
+        )

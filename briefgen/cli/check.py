@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,13 +11,25 @@ import click
 
 from briefgen.cli.report import emit
 from briefgen.codes import lookup
-from briefgen.errors import BriefgenError, ValidationFailed, printable
+from briefgen.errors import BriefgenError, ValidationFailed
 from briefgen.schema.choices import ReportFormat, names
 
 if TYPE_CHECKING:
     pass
 
-from briefgen.cli.common import DEFAULT_DATA, existing, limit_options, make_limits, template_options
+from briefgen.cli.common import (
+    DEFAULT_DATA,
+    existing,
+    fail,
+    limit_options,
+    make_console,
+    make_limits,
+    output_options,
+    say,
+    shown,
+    step,
+    template_options,
+)
 
 
 def _warning_codes(values: tuple[str, ...]) -> set[str]:
@@ -63,6 +76,7 @@ def _warning_codes(values: tuple[str, ...]) -> set[str]:
 )
 @template_options
 @limit_options
+@output_options
 def check(
     path: Path | None,
     fmt: ReportFormat,
@@ -88,13 +102,17 @@ def check(
     try:
         root, meetings = find_root(existing(path or DEFAULT_DATA))
     except BriefgenError as exc:
-        click.echo(f"error: {printable(str(exc), keep_newlines=True)}", err=True)
+        fail(str(exc))
         sys.exit(1)
+    started = time.perf_counter()
     try:
         project = load_project(
             root, meetings, all_people=True, limits=limits, templates=templates, theme=theme
         )
+        step(f"read and validated {root}", started)
+        started = time.perf_counter()
         problems = check_project(project)
+        step("linted", started)
         meetings_ok, people = len(project.meetings), len(project.people)
     except ValidationFailed as exc:
         problems, meetings_ok, people = exc.problems, 0, 0
@@ -103,14 +121,14 @@ def check(
 
         problems = [*problems, *check_recipients(existing(recipients), limits)]
     problems = [p for p in problems if p.code not in ignored]
-    emit(problems, fmt)
+    emit(shown(problems, strict=strict), fmt, make_console())
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     if fmt == "text":
         if errors:
-            click.echo(f"{errors} error(s), {warnings} warning(s).", err=True)
+            make_console().print(f"{errors} error(s), {warnings} warning(s).")
         else:
-            click.echo(
+            say(
                 f"ok: {meetings_ok} meeting(s), {people} people checked"
                 + (f", {warnings} warning(s)." if warnings else ".")
             )

@@ -1,29 +1,102 @@
-"""What the commands share: the error handler, exit codes, and the option groups.
+"""What the commands share: the error handler, exit codes, the console and the option groups.
 
 Exit codes: 0 success, 1 invalid input or failed build, 2 usage error.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
+import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from briefgen.cli.report import emit
-from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed, printable
+from briefgen.errors import BriefgenError, BuildFailed, Problem, ValidationFailed, printable
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Paper, ThemeName, names
 
 if TYPE_CHECKING:
-    pass
+    from rich.console import Console
 
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DATA = Path("delegations")
+#: Where -q/-v leave their choice, in the click context shared by a command and its group.
+_VERBOSITY = "briefgen.verbosity"
+QUIET, NORMAL, VERBOSE = -1, 0, 1
+
+
+def make_console(*, stderr: bool = True) -> Console:
+    """The console every message, problem and progress display goes through.
+
+    rich honours ``NO_COLOR`` (no colour even on a terminal) and
+    ``FORCE_COLOR`` (colour even when piped).  A forced colour makes a CI log
+    colourful, not a terminal: live displays stay off unless the stream is a
+    terminal (or ``TTY_INTERACTIVE=1``).  Text is printed as given: no markup,
+    no highlighting, no wrapping.
+    """
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    interactive = None
+    if "TTY_INTERACTIVE" not in os.environ and not _isatty(stream):
+        interactive = False
+    return Console(
+        stderr=stderr,
+        force_interactive=interactive,
+        markup=False,
+        highlight=False,
+        emoji=False,
+        soft_wrap=True,
+    )
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def verbosity() -> int:
+    """:data:`QUIET`, :data:`NORMAL` or :data:`VERBOSE`, as -q/-v chose for this command."""
+    ctx = click.get_current_context(silent=True)
+    return int(ctx.meta.get(_VERBOSITY, NORMAL)) if ctx is not None else NORMAL
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """A message for people (what was written, a summary); silent with -q."""
+    if verbosity() > QUIET:
+        make_console(stderr=err).print(message)
+
+
+def step(message: str, started: float) -> None:
+    """With -v: one step done, with the seconds since ``started`` (``time.perf_counter``)."""
+    if verbosity() >= VERBOSE:
+        make_console().print(f"{message} ({time.perf_counter() - started:.2f} s)", style="dim")
+
+
+def fail(message: str) -> None:
+    """An error message on stderr, whatever -q says."""
+    from rich.text import Text
+
+    text = Text("error:", style="bold red")
+    text.append(f" {printable(message, keep_newlines=True)}", style=None)
+    make_console().print(text)
+
+
+def shown(problems: Sequence[Problem], *, strict: bool = False) -> list[Problem]:
+    """The problems to print: with -q only errors (and warnings too when they fail the run)."""
+    if verbosity() > QUIET or strict:
+        return list(problems)
+    return [p for p in problems if p.severity == "error"]
 
 
 def handle_user_errors(command: F) -> F:
@@ -34,52 +107,120 @@ def handle_user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except BuildFailed as exc:
-            emit(exc.problems, "text")
-            click.echo(f"error: {printable(str(exc), keep_newlines=True)}", err=True)
+            emit(exc.problems, "text", make_console())
+            fail(str(exc))
             sys.exit(1)
         except ValidationFailed as exc:
-            emit(exc.problems, "text")
+            emit(exc.problems, "text", make_console())
             errors = sum(1 for p in exc.problems if p.severity == "error")
-            click.echo(f"{errors} error(s) found; nothing was built.", err=True)
+            make_console().print(f"{errors} error(s) found; nothing was built.")
             sys.exit(1)
         except BriefgenError as exc:
-            click.echo(f"error: {printable(str(exc), keep_newlines=True)}", err=True)
+            fail(str(exc))
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
 
-#: Command-line flags for the resource limits: flag, Limits field, help.
-_LIMIT_OPTIONS = (
-    ("--max-file-bytes", "file_bytes", "Largest YAML file accepted."),
-    ("--max-text-chars", "text_chars", "Longest text value (a bio, a background)."),
-    ("--max-people", "people_per_meeting", "Most people in one meeting."),
-    ("--max-image-bytes", "image_bytes", "Largest photo file."),
-    ("--max-image-pixels", "image_pixels", "Most pixels (width × height) in a photo."),
-    ("--max-attachment-bytes", "attachment_bytes", "Largest file attached to the PDF."),
-    ("--max-attachments", "attachments", "Most files attached to one meeting's PDF."),
-    (
-        "--max-attachments-total-bytes",
-        "attachments_total_bytes",
-        "Most bytes attached to one meeting's PDF, all files together.",
-    ),
-    ("--max-programme-items", "programme_items", "Most items in one meeting's programme."),
-    ("--max-render-chars", "render_chars", "Most characters in one page a template renders."),
+def _remember_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value:
+        return
+    level = QUIET if param.name == "quiet" else VERBOSE
+    if ctx.meta.get(_VERBOSITY, level) != level:
+        raise click.UsageError("-q/--quiet and -v/--verbose contradict each other; choose one")
+    ctx.meta[_VERBOSITY] = level
+
+
+def output_options(command: F) -> F:
+    """-q/--quiet and -v/--verbose, on every command."""
+    command = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_verbosity,
+        help="Also print each step with its time.",
+    )(command)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_verbosity,
+        help="Print errors only.",
+    )(command)
+
+
+#: The limits ``--limit KEY=VALUE`` can set: every field of Limits but the PDF
+#: timeout, which is ``build --timeout``.
+LIMIT_KEYS = tuple(f.name for f in fields(Limits) if f.name != "timeout")
+#: The flags of earlier releases, kept hidden for one release: flag, Limits field.
+_OLD_LIMIT_FLAGS = (
+    ("--max-file-bytes", "file_bytes"),
+    ("--max-text-chars", "text_chars"),
+    ("--max-people", "people_per_meeting"),
+    ("--max-image-bytes", "image_bytes"),
+    ("--max-image-pixels", "image_pixels"),
+    ("--max-attachment-bytes", "attachment_bytes"),
 )
 
 
+def parse_limit(value: str) -> tuple[str, int]:
+    """``KEY=VALUE`` → (Limits field, positive int); a usage error says what is wrong."""
+    key, sep, number = value.partition("=")
+    key = key.strip().lower().replace("-", "_")
+    if not sep:
+        raise click.BadParameter(
+            f"'{value}' is not KEY=VALUE; write e.g. --limit people_per_meeting=5000",
+            param_hint="--limit",
+        )
+    if key not in LIMIT_KEYS:
+        close = [k for k in LIMIT_KEYS if key and key in k] or difflib.get_close_matches(
+            key, LIMIT_KEYS, n=1
+        )
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise click.BadParameter(
+            f"unknown limit '{key}'; {hint}the limits are {', '.join(LIMIT_KEYS)}",
+            param_hint="--limit",
+        )
+    try:
+        amount = int(number.strip())
+    except ValueError:
+        amount = 0
+    if amount < 1:
+        raise click.BadParameter(
+            f"{key}: '{number}' is not a whole number of 1 or more", param_hint="--limit"
+        )
+    return key, amount
+
+
+def _parse_limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    return dict(parse_limit(value) for value in values)
+
+
+def _short(number: int) -> str:
+    """``50_000_000`` as ``50M``, ``2_000`` as ``2k``: the --limit help stays short."""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if number >= size and number % size == 0:
+            return f"{number // size}{suffix}"
+    return str(number)
+
+
 def limit_options(command: F) -> F:
-    """Options that raise or lower the resource limits on input."""
-    for flag, field, text in reversed(_LIMIT_OPTIONS):
+    """``--limit KEY=VALUE`` (repeatable), which raises or lowers a limit on input."""
+    for flag, field in reversed(_OLD_LIMIT_FLAGS):
         command = click.option(
-            flag,
-            f"limit_{field}",
-            type=click.IntRange(1),
-            default=getattr(DEFAULT_LIMITS, field),
-            show_default=True,
-            help=text,
+            flag, f"limit_{field}", type=click.IntRange(1), default=None, hidden=True
         )(command)
-    return command
+    defaults = ", ".join(f"{key}={_short(getattr(DEFAULT_LIMITS, key))}" for key in LIMIT_KEYS)
+    return click.option(
+        "--limit",
+        "limit_choices",
+        multiple=True,
+        metavar="KEY=VALUE",
+        callback=_parse_limits,
+        help=f"Raise or lower a limit; repeatable. Keys and defaults: {defaults}.",
+    )(command)
 
 
 def template_options(command: F) -> F:
@@ -120,8 +261,13 @@ def book_options(command: F) -> F:
 
 
 def make_limits(kwargs: dict[str, Any], **extra: Any) -> Limits:
-    """The Limits chosen on the command line (removing their options from ``kwargs``)."""
-    chosen = {field: kwargs.pop(f"limit_{field}") for _, field, _ in _LIMIT_OPTIONS}
+    """The Limits chosen on the command line (removing their options from ``kwargs``).
+
+    ``--limit`` wins over the hidden ``--max-*`` flags of earlier releases.
+    """
+    old = {field: kwargs.pop(f"limit_{field}") for _, field in _OLD_LIMIT_FLAGS}
+    chosen = {field: value for field, value in old.items() if value is not None}
+    chosen.update(kwargs.pop("limit_choices"))
     return Limits(**chosen, **extra)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,15 @@ from briefgen.schema.choices import DiffFormat, names
 if TYPE_CHECKING:
     pass
 
-from briefgen.cli.common import DEFAULT_DATA, handle_user_errors, limit_options, make_limits
+from briefgen.cli.common import (
+    DEFAULT_DATA,
+    handle_user_errors,
+    limit_options,
+    make_console,
+    make_limits,
+    output_options,
+    step,
+)
 
 
 @click.command()
@@ -29,6 +38,7 @@ from briefgen.cli.common import DEFAULT_DATA, handle_user_errors, limit_options,
     help="text for people, markdown for a pull-request comment, json for machines.",
 )
 @limit_options
+@output_options
 @handle_user_errors
 def diff(args: tuple[str, ...], fmt: DiffFormat, **kwargs: Any) -> None:
     """What changed in a meeting between git revision REV and REV2 (default: the working tree).
@@ -62,7 +72,9 @@ def diff(args: tuple[str, ...], fmt: DiffFormat, **kwargs: Any) -> None:
     results = []
     try:
         for path in paths:
+            started = time.perf_counter()
             changes = compare_meeting(repo, old, new, path, limits)
+            step(f"compared {path}", started)
             note = None if changes is not None else f"The meeting did not exist at {old.label}."
             if changes is None and single:
                 raise BriefgenError(
@@ -71,12 +83,11 @@ def diff(args: tuple[str, ...], fmt: DiffFormat, **kwargs: Any) -> None:
                 )
             results.append(MeetingChanges(path.rsplit("/", 1)[-1], tuple(changes or ()), note))
     except InvalidAtRevision as exc:
-        emit(exc.problems, "text")
+        emit(exc.problems, "text", make_console())
         errors = sum(1 for p in exc.problems if p.severity == "error")
-        click.echo(
+        make_console().print(
             f"{errors} error(s) in the meeting in {exc.revision}; fix them, or compare "
-            "other revisions.",
-            err=True,
+            "other revisions."
         )
         sys.exit(1)
     click.echo(format_changes(results, old, new, fmt), nl=False)

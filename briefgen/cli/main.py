@@ -13,6 +13,7 @@ from briefgen import __version__
 from briefgen.cli.build import build
 from briefgen.cli.check import check
 from briefgen.cli.diff import diff
+from briefgen.cli.meetings import meetings
 from briefgen.cli.new import new
 from briefgen.cli.schema import schema
 from briefgen.cli.seating import seating
@@ -25,5 +26,5 @@ def main() -> None:
     """Briefing books for meetings and delegations, from YAML to HTML and PDF."""
 
 
-for command in (check, build, serve, diff, seating, schema, new):
+for command in (check, build, serve, diff, seating, schema, new, meetings):
     main.add_command(command)

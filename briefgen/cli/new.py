@@ -12,7 +12,7 @@ from briefgen.errors import BriefgenError
 if TYPE_CHECKING:
     pass
 
-from briefgen.cli.common import DEFAULT_DATA, handle_user_errors
+from briefgen.cli.common import DEFAULT_DATA, handle_user_errors, output_options, say
 
 
 @click.group()
@@ -31,9 +31,9 @@ _ROOT_OPTION = click.option(
 
 def _report_written(paths: list[Path], root: Path) -> None:
     for path in paths:
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
     if not (root.parent / "schemas").is_dir():
-        click.echo(
+        say(
             f"tip: run 'briefgen schema --out {root.parent / 'schemas'}' so editors can use "
             "the files' schema modelines"
         )
@@ -49,6 +49,7 @@ def _report_written(paths: list[Path], root: Path) -> None:
     help="A delegation id, host first; repeatable (default: ours, theirs).",
 )
 @_ROOT_OPTION
+@output_options
 @handle_user_errors
 def new_meeting(meeting_id: str, delegations: tuple[str, ...], root: Path) -> None:
     """Start ROOT/MEETING_ID/ (e.g. 2024-05-14-paris): meeting.yaml, one file per
@@ -81,6 +82,7 @@ def new_meeting(meeting_id: str, delegations: tuple[str, ...], root: Path) -> No
     "starter file (default: one placeholder, DELEGATION_ID-head).",
 )
 @_ROOT_OPTION
+@output_options
 @handle_user_errors
 def new_delegation(
     meeting_id: str, delegation_id: str, members: tuple[str, ...], root: Path
@@ -104,14 +106,15 @@ def new_delegation(
     written = write_new(files)
     _report_written(written, root)
     if add_to_meeting(meeting_file, delegation_id):
-        click.echo(f"listed '{delegation_id}' under delegations in {meeting_file}")
+        say(f"listed '{delegation_id}' under delegations in {meeting_file}")
     else:
-        click.echo(f"now add '{delegation_id}' to the delegations in {meeting_file}")
+        say(f"now add '{delegation_id}' to the delegations in {meeting_file}")
 
 
 @new.command("person")
 @click.argument("person_id")
 @_ROOT_OPTION
+@output_options
 @handle_user_errors
 def new_person(person_id: str, root: Path) -> None:
     """Write ROOT/people/PERSON_ID.yaml, the name guessed from the id (sergei-lavrov)."""
@@ -129,6 +132,7 @@ def new_person(person_id: str, root: Path) -> None:
     "ROOT/templates).",
 )
 @_ROOT_OPTION
+@output_options
 @handle_user_errors
 def new_language(code: str, templates: Path | None, root: Path) -> None:
     """Write locale/CODE.po with every label of the book, ready to translate."""
@@ -144,5 +148,5 @@ def new_language(code: str, templates: Path | None, root: Path) -> None:
     catalogue = starter_catalogue(TemplateSet(folder if folder.is_dir() else None), code)
     written = write_new([Starter(folder / "locale" / f"{code}.po", catalogue.decode("utf-8"))])
     for path in written:
-        click.echo(f"wrote {path}")
-        click.echo(f"translate each msgstr in it, then set 'language: {code}' in meeting.yaml")
+        say(f"wrote {path}")
+        say(f"translate each msgstr in it, then set 'language: {code}' in meeting.yaml")

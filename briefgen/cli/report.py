@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
 from briefgen.errors import Problem, display_path
 from briefgen.schema.choices import ReportFormat
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
-def format_text(problem: Problem, color: bool) -> str:
-    """``file:line:col: error: message; hint [BG201]``, severity coloured on a terminal."""
+
+def format_text(problem: Problem) -> Text:
+    """``file:line:col: error: message; hint [BG201]``, the severity styled for a terminal."""
+    from rich.text import Text
+
     line = problem.format()
-    if not color:
-        return line
+    text = Text(line)
     label = f"{problem.severity}:"
-    styled = click.style(label, fg="red" if problem.severity == "error" else "yellow", bold=True)
-    return line.replace(label, styled, 1)
+    at = line.find(label)
+    if at >= 0:
+        style = "bold red" if problem.severity == "error" else "bold yellow"
+        text.stylize(style, at, at + len(label))
+    return text
 
 
 def _escape_github(text: str, *, prop: bool = False) -> str:
@@ -55,14 +63,16 @@ def to_json(problems: Sequence[Problem]) -> str:
     )
 
 
-def emit(problems: Sequence[Problem], fmt: ReportFormat) -> None:
-    """Write ``problems``: text to stderr, github commands and JSON to stdout."""
+def emit(problems: Sequence[Problem], fmt: ReportFormat, console: Console) -> None:
+    """Write ``problems``: text through ``console`` (stderr), github commands and JSON to stdout.
+
+    Machine formats stay plain whatever ``FORCE_COLOR`` says.
+    """
     if fmt == "json":
         click.echo(to_json(problems))
     elif fmt == "github":
         for problem in problems:
             click.echo(format_github(problem))
     else:
-        color = sys.stderr.isatty()
         for problem in problems:
-            click.echo(format_text(problem, color), err=True, color=color)
+            console.print(format_text(problem))

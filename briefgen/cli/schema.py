@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from briefgen.cli.common import output_options, say
+
 if TYPE_CHECKING:
     pass
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     help="Write person.schema.json, delegation.schema.json, meeting.schema.json and "
     "config.schema.json into this folder instead of printing one document.",
 )
+@output_options
 def schema(out_dir: Path | None) -> None:
     """Print the JSON Schema of the data files as one JSON document.
 
@@ -30,12 +33,12 @@ def schema(out_dir: Path | None) -> None:
     point an editor at "#/$defs/Person" etc. for one kind, or use --out.
     """
     from briefgen.outputs.atomic import write_atomic
-    from briefgen.schema.jsonschema import json_schema, schema_files
+    from briefgen.schema.jsonschema import json_schema, schema_file_bytes
 
     if out_dir is None:
         click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return
-    for name, document in schema_files().items():
+    for name, data in schema_file_bytes().items():
         path = out_dir / name
-        write_atomic(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode())
-        click.echo(f"wrote {path}")
+        write_atomic(path, data)
+        say(f"wrote {path}")

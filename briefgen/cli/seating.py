@@ -13,7 +13,14 @@ from briefgen.cli.report import emit
 if TYPE_CHECKING:
     pass
 
-from briefgen.cli.common import handle_user_errors, limit_options, make_limits
+from briefgen.cli.common import (
+    handle_user_errors,
+    limit_options,
+    make_console,
+    make_limits,
+    output_options,
+    shown,
+)
 
 
 @click.command()
@@ -24,9 +31,13 @@ from briefgen.cli.common import handle_user_errors, limit_options, make_limits
     is_flag=True,
     help='Print {"meeting", "sides": [{"delegation", "seats": [{"person", "precedence", '
     '"offset"}]}]}: sides host first, offset 0 the centre seat, positive to the seated '
-    "person's own right.",
+    "person's own right.  A multilateral plan (three or more delegations, or "
+    '\'seating.table\') prints {"meeting", "table", "places", "delegations": '
+    '[{"delegation", "number", "offset", "at_table", "interpreter", "behind"}]} '
+    "(docs/format.md).",
 )
 @limit_options
+@output_options
 @handle_user_errors
 def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     """Print the seating plan of the meeting in MEETING_DIR.
@@ -40,6 +51,7 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     from briefgen.project.config import MEETING_FILE
     from briefgen.project.load import load_project
     from briefgen.protocol.seating import format_plan, plan_seating, seating_json
+    from briefgen.protocol.summit import format_table, is_multilateral, plan_table, table_json
 
     if not (meeting_dir / MEETING_FILE).is_file():
         raise click.BadParameter(
@@ -49,8 +61,15 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     limits = make_limits(kwargs)
     folder = meeting_dir.resolve()
     project = load_project(folder.parent, [folder], all_people=False, limits=limits)
-    emit(check_project(project), "text")
+    emit(shown(check_project(project)), "text", make_console())
     [record] = project.meetings
+    if is_multilateral(record):
+        table = plan_table(record)
+        if as_json:
+            click.echo(json.dumps(table_json(table), indent=2, ensure_ascii=False))
+        else:
+            click.echo(format_table(table, record.meeting.title), nl=False)
+        return
     plan = plan_seating(record)
     if as_json:
         click.echo(json.dumps(seating_json(plan), indent=2, ensure_ascii=False))

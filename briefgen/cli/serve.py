@@ -13,7 +13,10 @@ from briefgen.cli.common import (
     existing,
     handle_user_errors,
     limit_options,
+    make_console,
     make_limits,
+    output_options,
+    verbosity,
 )
 from briefgen.schema.choices import Paper, ThemeName
 
@@ -41,6 +44,7 @@ from briefgen.schema.choices import Paper, ThemeName
     help="Preview the edition NAME of briefgen.yaml instead of the full book.",
 )
 @limit_options
+@output_options
 @handle_user_errors
 def serve(
     meeting_dir: Path | None,
@@ -76,21 +80,27 @@ def serve(
         edition=edition,
         limits=make_limits(kwargs),
     )
-    options = ServeOptions(host=host, port=port, book=book)
+    level = verbosity()
+    options = ServeOptions(host=host, port=port, book=book, verbosity=level)
+    console = make_console()
 
     def log(message: str) -> None:
-        click.echo(message, err=True)
+        console.print(message)
+
+    def info(message: str) -> None:
+        if level >= 0:
+            log(message)
 
     server = PreviewServer(existing(meeting_dir or DEFAULT_DATA), options, log)
 
     def announce() -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             log(f"warning: listening on {host}: other machines can read these books.")
-        log(f"Serving {server.url} (Ctrl-C to stop)")
+        info(f"Serving {server.url} (Ctrl-C to stop)")
         if open_browser:
             import webbrowser
 
             webbrowser.open(server.url)
 
     serve_until_signal(server, on_start=announce)
-    log("Stopped.")
+    info("Stopped.")

@@ -22,13 +22,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import pydyf
-import weasyprint
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
-from briefgen.errors import RenderError
+from briefgen.errors import PdfEngineMissing, RenderError
+from briefgen.outputs.pdfengine import missing_engine
 from briefgen.project.confine import confine
 from briefgen.schema.choices import PdfVariant, names
+
+try:
+    import pydyf
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+except ModuleNotFoundError as exc:
+    raise missing_engine([exc.name or str(exc)]) from exc
+except OSError as exc:  # WeasyPrint found, but not the Pango library it loads
+    raise PdfEngineMissing(
+        f"PDF output needs WeasyPrint, which cannot load a system library ({exc}); install "
+        "Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+    ) from exc
 
 
 class ForbiddenResource(FatalURLFetchingError):  # type: ignore[misc]
@@ -92,21 +101,55 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
+class _Pages(logging.Handler):
+    """Passes how far WeasyPrint got ("page 12", "writing the PDF") to ``on_progress``.
+
+    It reads WeasyPrint's documented ``weasyprint.progress`` logger, which logs
+    each page as it is laid out and the start of the PDF writing.
+    """
+
+    def __init__(self, on_progress: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self._on_progress = on_progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message, args = str(record.msg), record.args
+        if message.startswith(_LAYOUT_STEP) and isinstance(args, tuple) and args:
+            self._on_progress(f"page {args[0]}")
+        elif message.startswith(_WRITE_STEP):
+            self._on_progress("writing the PDF")
+
+
+_LAYOUT_STEP = "Step 5 - Creating layout - Page"
+_WRITE_STEP = "Step 6 - Creating PDF"
+
+
 @contextmanager
-def _capture_warnings() -> Iterator[_Collect]:
-    """Collect WeasyPrint's warnings instead of letting them reach the terminal."""
+def _capture_warnings(on_progress: Callable[[str], None] | None = None) -> Iterator[_Collect]:
+    """Collect WeasyPrint's warnings instead of letting them reach the terminal.
+
+    With ``on_progress``, the ``weasyprint.progress`` logger also reports each
+    page laid out (WeasyPrint has no other hook into its layout).
+    """
     handler = _Collect()
     loggers = [logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")]
-    saved = [logger.propagate for logger in loggers]
+    saved = [(logger.propagate, logger.level) for logger in loggers]
     for logger in loggers:
         logger.addHandler(handler)
         logger.propagate = False
+    pages = _Pages(on_progress) if on_progress is not None else None
+    if pages is not None:
+        loggers[1].addHandler(pages)
+        loggers[1].setLevel(logging.INFO)
     try:
         yield handler
     finally:
-        for logger, propagate in zip(loggers, saved, strict=True):
+        if pages is not None:
+            loggers[1].removeHandler(pages)
+        for logger, (propagate, level) in zip(loggers, saved, strict=True):
             logger.removeHandler(handler)
             logger.propagate = propagate
+            logger.setLevel(level)
 
 
 class _Timeout(BaseException):
@@ -188,6 +231,7 @@ def render_pdf(
     timeout: float | None = None,
     variant: PdfVariant | None = None,
     attachments: Sequence[PdfAttachment] = (),
+    on_progress: Callable[[str], None] | None = None,
 ) -> bytes:
     """Lay out ``html`` and return the PDF bytes, or raise :class:`RenderError`.
 
@@ -198,13 +242,15 @@ def render_pdf(
     ``timeout`` limits the seconds spent (a hostile document can make layout
     very slow); None or 0 means no limit.  ``variant`` makes a tagged PDF/A-3b
     or PDF/UA-1 file.  ``attachments`` are embedded from memory, dated
-    ``created`` (default: now).
+    ``created`` (default: now).  ``on_progress`` hears how far the layout got
+    ("page 12"; pages can be laid out twice, for page references), then
+    "writing the PDF".
     """
     if variant is not None and variant not in PDF_VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}': use one of {', '.join(PDF_VARIANTS)}")
     fetcher = SandboxedFetcher(allowed)
     options, finisher = _write_options(variant, attachments, created)
-    with _capture_warnings() as captured:
+    with _capture_warnings(on_progress) as captured:
         try:
             with _deadline(timeout):
                 document = weasyprint.HTML(

@@ -116,7 +116,8 @@ def check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
         return (
             "BG310",
             f"is {size:,} bytes, more than the limit of {limits.image_bytes:,}",
-            "use a smaller file (a print photo needs well under 1 MB), or raise --max-image-bytes",
+            "use a smaller file (a print photo needs well under 1 MB), "
+            "or raise the limit with --limit image_bytes=N",
         )
     unreadable = ("BG309", "is not a readable image", "use a JPEG, PNG, GIF or WebP file")
     try:
@@ -138,7 +139,7 @@ def check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
             "BG310",
             f"is {width}×{height} pixels, more than the limit of {limits.image_pixels:,} pixels",
             "scale it down (about 1000 pixels high is "
-            "plenty for print), or raise --max-image-pixels",
+            "plenty for print), or raise the limit with --limit image_pixels=N",
         )
     return None
 
@@ -159,7 +160,7 @@ def check_attachments(
                 "BG217",
                 f"the meeting has {len(meeting.attachments):,} attachments, more than the "
                 f"limit of {limits.attachments:,}",
-                "attach fewer files (or one archive), or raise --max-attachments",
+                "attach fewer files (or one archive), or raise it with --limit attachments=N",
             )
         )
         return ()
@@ -195,7 +196,7 @@ def check_attachments(
                 "BG316",
                 f"the attachments come to {total:,} bytes, more than the limit of "
                 f"{limits.attachments_total_bytes:,} for one meeting",
-                "attach smaller files, or raise --max-attachments-total-bytes",
+                "attach smaller files, or raise it with --limit attachments_total_bytes=N",
             )
         )
     return tuple(found)
@@ -219,6 +220,6 @@ def locate_attachment(
         return (
             "BG316",
             f"is {size:,} bytes, more than the limit of {limits.attachment_bytes:,}",
-            "attach a smaller file, or raise --max-attachment-bytes",
+            "attach a smaller file, or raise the limit with --limit attachment_bytes=N",
         )
     return target

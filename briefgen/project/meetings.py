@@ -12,6 +12,7 @@ from briefgen.project.reader import Reader, ignored_yml, suggest
 from briefgen.protocol.editions import check_meeting
 from briefgen.protocol.forms import order_by_precedence
 from briefgen.protocol.seating import check_seating
+from briefgen.protocol.summit import order_delegations
 from briefgen.schema.fields import ID_PATTERN
 from briefgen.schema.models import Delegation, Meeting, Member, ProjectConfig
 from briefgen.schema.records import (
@@ -58,7 +59,7 @@ def load_meeting(
                 "BG217",
                 f"the programme has {len(meeting.programme):,} items, more than the limit "
                 f"of {reader.limits.programme_items:,}",
-                "split the meeting, or raise --max-programme-items if this is right",
+                "split the meeting, or raise it with --limit programme_items=N if this is right",
             )
         )
         return None
@@ -70,7 +71,7 @@ def load_meeting(
     errors_now = [p for p in reader.problems[before:] if p.severity == "error"]
     if errors_now or len(delegations) != len(set(meeting.delegations)):
         return None
-    delegations.sort(key=lambda d: not d.is_host)
+    delegations = order_delegations(meeting, delegations)
     loaded = MeetingRecord(
         folder.name, folder, source, meeting, tuple(delegations), document, attachments
     )
@@ -107,12 +108,13 @@ def _check_listing(folder: Path, meeting: Meeting, document: YamlDocument) -> li
                 )
             )
         seen.add(delegation_id)
-    for key in ("host", "perspective"):
-        value = getattr(meeting, key)
+    references = {"host": meeting.host, "perspective": meeting.perspective}
+    references |= {"chair": meeting.chair, "order.start": meeting.order.start}
+    for key, value in references.items():
         if value is not None and value not in listed:
             problems.append(
                 document.problem(
-                    (key,),
+                    tuple(key.split(".")),
                     "BG304",
                     f"{key} '{value}' is not one of the delegations",
                     suggest(value, listed) or f"use one of: {', '.join(listed)}",
@@ -168,7 +170,7 @@ def _load_delegations(
                 "BG312",
                 f"the meeting has {count:,} people, more than the limit "
                 f"of {reader.limits.people_per_meeting:,}",
-                "raise --max-people if this is right",
+                "raise the limit with --limit people_per_meeting=N if this is right",
             )
         )
     return delegations

@@ -89,7 +89,7 @@ def check_texts(document: YamlDocument, limits: Limits) -> list[Problem]:
                         "BG215",
                         f"text is {len(value):,} characters, more than the limit of "
                         f"{limits.text_chars:,}",
-                        "shorten it, or raise --max-text-chars",
+                        "shorten it, or raise the limit with --limit text_chars=N",
                     )
                 )
             control = _FORBIDDEN.search(value)

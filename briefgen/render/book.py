@@ -40,6 +40,7 @@ from briefgen.render.photos import PhotoStore, embed_photo
 from briefgen.render.references import markdown_link_ok
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
+from briefgen.render.summit import perspective_first
 from briefgen.schema.choices import Paper
 from briefgen.schema.models import Meeting
 from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord, PersonRecord
@@ -254,10 +255,10 @@ def build_context(
     audience and marking keys.  Labels are not here: the templates write them
     (in English, translated by the catalogue of the meeting's language).
     """
-    from briefgen.render.material import seating_section
+    from briefgen.render.material import book_seating
 
     meeting = select(record.meeting, None, record.meeting.marking)
-    seating = seating_section(record)
+    seating = book_seating(record)
     language = meeting.language
     paper = options.paper or THEMES[templates.theme].paper
     if paper not in PAPER_SIZES:
@@ -266,11 +267,11 @@ def build_context(
         translations = translations_for(templates, language)
     except CatalogueError as exc:
         raise RenderError(str(exc)) from exc
-    delegations = [_delegation_view(d, options) for d in record.delegations]
+    delegations = [_delegation_view(d, options) for d in perspective_first(record)]
     by_id = {d["id"]: d for d in delegations}
     people = [
         _person_view(a, d, meeting.date, language, options, photo_cache)
-        for d in record.delegations
+        for d in perspective_first(record)
         for a in (*d.members, *d.support)
     ]
     topics = [

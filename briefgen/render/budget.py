@@ -12,7 +12,7 @@ the operations that make big values or run long through here:
   compiled into the loop), so loops within loops stop too;
 - the rendered page is counted as it is produced (see ``render_plain``).
 
-The budget of a render (``--timeout`` and ``--max-render-chars``) is set by
+The budget of a render (``--timeout`` and ``--limit render_chars=N``) is set by
 the caller with :func:`render_budget`; it is kept in a context variable, so
 each thread (the preview server's rebuilds) has its own.
 """
@@ -96,7 +96,7 @@ def check_size(size: int, what: str = "a value") -> None:
     if size > chars:
         raise RenderLimit(
             f"the template makes {what} of {size:,} characters or items, more than the "
-            f"limit of {chars:,}; simplify it or raise --max-render-chars"
+            f"limit of {chars:,}; simplify it or raise it with --limit render_chars=N"
         )
 
 

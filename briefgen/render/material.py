@@ -17,9 +17,11 @@ from briefgen import __version__
 from briefgen.errors import RenderError
 from briefgen.protocol.forms import native_form, short_form
 from briefgen.protocol.seating import SeatingPlan, plan_seating
+from briefgen.protocol.summit import is_multilateral, plan_table
 from briefgen.render.i18n import format_long_date
 from briefgen.render.sandbox import render_plain
 from briefgen.render.seating_drawing import draw_seating
+from briefgen.render.summit import render_table_svg, summit_section
 from briefgen.render.textfit import fit_size, text_width, wrap_text
 from briefgen.schema.records import MeetingRecord
 
@@ -37,6 +39,7 @@ POCKET_LARGEST = 9.0
 POCKET_SMALLEST = 3.5
 POCKET_GAP = 4.0
 POCKET_LEADING = 1.25
+POCKET_MANY = 7.0  # pt: the pocket list of three or more delegations
 
 
 def card_name(name: str) -> tuple[float, list[str]]:
@@ -68,6 +71,26 @@ def card_views(plan: SeatingPlan, native: bool) -> list[dict[str, Any]]:
     return cards
 
 
+def summit_cards(record: MeetingRecord) -> list[dict[str, Any]]:
+    """One card per person at a multilateral table, delegations in the meeting's order."""
+    native = record.meeting.seating.native_on_cards
+    cards = []
+    for place in plan_table(record).places:
+        for attendee in place.at_table:
+            person = attendee.record.person
+            size, lines = card_name(short_form(person, attendee.role))
+            cards.append(
+                {
+                    "person": attendee.record.id,
+                    "size": f"{size:.1f}",
+                    "lines": lines,
+                    "native": (native_form(person) or "") if native else "",
+                    "delegation": place.delegation.delegation.name,
+                }
+            )
+    return cards
+
+
 def _base_context(record: MeetingRecord, env: jinja2.Environment, css: str) -> dict[str, Any]:
     assert env.loader is not None
     stylesheet, _, _ = env.loader.get_source(env, css)
@@ -88,7 +111,11 @@ def render_place_cards(record: MeetingRecord, env: jinja2.Environment) -> str:
     plan = plan_seating(record)
     try:
         context = _base_context(record, env, "place-cards.css")
-        context["cards"] = card_views(plan, record.meeting.seating.native_on_cards)
+        context["cards"] = (
+            summit_cards(record)
+            if is_multilateral(record)
+            else card_views(plan, record.meeting.seating.native_on_cards)
+        )
         return render_plain(env.get_template(CARDS_TEMPLATE), context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
@@ -145,15 +172,24 @@ def render_pocket(record: MeetingRecord, env: jinja2.Environment) -> str:
     sides = pocket_rows(plan_seating(record))
     try:
         context = _base_context(record, env, "pocket.css")
-        context.update(sides=sides, size=f"{pocket_size(sides):.2f}")
+        many = len(sides) > 2  # pages of columns at a fixed size instead of one card
+        size = POCKET_MANY if many else pocket_size(sides)
+        context.update(sides=sides, size=f"{size:.2f}", many=many)
         return render_plain(env.get_template(POCKET_TEMPLATE), context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
 
 
-def render_seating_svg(record: MeetingRecord) -> str:
-    """The seating plan of the meeting as an SVG document."""
+def render_seating_svg(record: MeetingRecord, env: jinja2.Environment) -> str:
+    """The seating plan of the meeting as an SVG document (a table plan when multilateral)."""
+    if is_multilateral(record):
+        return render_table_svg(record, env)
     return draw_seating(plan_seating(record), record.meeting.title)
+
+
+def book_seating(record: MeetingRecord) -> dict[str, Any]:
+    """The book's seating section: the table plan when multilateral, else the bilateral plan."""
+    return summit_section(record) if is_multilateral(record) else seating_section(record)
 
 
 def seating_section(record: MeetingRecord) -> dict[str, Any]:

@@ -20,6 +20,16 @@ Format = Literal["html", "pdf", "seating", "cards", "pocket", "ics", "all"]
 Interpreters = Literal["behind", "beside"]
 #: Which side faces the entrance.
 Entrance = Literal["guests", "host"]
+#: How the delegations of a meeting are ordered (docs/format.md, "order").
+OrderRule = Literal["listed", "alphabetical", "rank"]
+#: Where the chair's delegation goes in the order: first, last, or where the rule puts it.
+ChairPlace = Literal["first", "last", "in-order"]
+#: The shape of a multilateral table.
+TableShape = Literal["round", "square", "u"]
+#: How delegations are placed round a multilateral table from the chair.
+Placing = Literal["alternate", "around"]
+#: The rank of a head of delegation, highest first (the order of the ``rank`` rule).
+HeadRank = Literal["head-of-state", "head-of-government", "minister", "other"]
 #: Order of a name's parts in print.
 NameOrder = Literal["given-family", "family-given"]
 #: How ``check`` prints problems.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import BaseModel
@@ -58,3 +59,11 @@ def schema_files() -> dict[str, dict[str, Any]]:
             **standalone,
         }
     return files
+
+
+def schema_file_bytes() -> dict[str, bytes]:
+    """The files ``briefgen schema --out`` writes, as bytes (also written by ``briefgen new``)."""
+    return {
+        name: (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        for name, document in schema_files().items()
+    }

@@ -11,13 +11,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-from briefgen.schema.choices import Entrance, Interpreters, NameOrder, Paper, ThemeName
+from briefgen.schema.choices import HeadRank, Interpreters, NameOrder, Paper, ThemeName
 from briefgen.schema.fields import (
     ClockTime,
     Country,
     Flag,
     Id,
-    Integer,
     IsoDate,
     Language,
     Markdown,
@@ -25,6 +24,7 @@ from briefgen.schema.fields import (
     Text,
     Timezone,
 )
+from briefgen.schema.tables import DelegationOrder, FamilyPhoto, Seating
 
 
 class StrictModel(BaseModel):
@@ -98,6 +98,17 @@ class Person(StrictModel):
     )
     born: IsoDate | None = Field(
         None, description="Date of birth, YYYY-MM-DD.", examples=["1950-03-21"]
+    )
+    rank: HeadRank | None = Field(
+        None,
+        description="Rank of the office for the 'rank' order of delegations; without it "
+        "briefgen reads it from the office (President, Prime Minister, Minister).",
+        examples=["head-of-government"],
+    )
+    since: IsoDate | None = Field(
+        None,
+        description="Date the person took the current office; breaks ties of rank.",
+        examples=["2012-05-07"],
     )
     photo: Text | None = Field(
         None,
@@ -247,47 +258,6 @@ class Topic(StrictModel):
     marking: ItemMarking = None
 
 
-class SeatOverride(StrictModel):
-    """An explicit seat for one member, instead of the seat precedence gives."""
-
-    person: Id = Field(
-        description="Id of a seated member of one of the delegations.", examples=["alexei-miller"]
-    )
-    offset: Integer = Field(
-        description="Seat counted from the centre (0), positive to the seated person's own right.",
-        examples=[-3],
-    )
-
-
-class Seating(StrictModel):
-    """Settings for the seating plan, place cards and pocket list of one meeting."""
-
-    interpreters: Interpreters | None = Field(
-        None,
-        description="Where each principal's interpreter sits: behind the principal, or "
-        "beside (at the principal's left; the others on that side move one seat outward). "
-        "Default: 'interpreters' in briefgen.yaml, else behind.",
-        examples=["beside"],
-    )
-    facing_entrance: Entrance = Field(
-        "guests",
-        description="Which side faces the entrance (so sits with its back to the far wall).",
-        examples=["host"],
-    )
-    native_on_cards: Flag = Field(
-        False,
-        description="Print the native-script name under the name on place cards.",
-        examples=[True],
-    )
-    seats: list[SeatOverride] = Field(
-        default_factory=list,
-        description="Explicit seats for members, overriding the seat their precedence gives.",
-        examples=[[{"person": "sergei-lavrov", "offset": -1}]],
-    )
-    audience: Audience = Field(default_factory=list)
-    marking: ItemMarking = None
-
-
 class Meeting(StrictModel):
     """The file ``<meeting-id>/meeting.yaml``."""
 
@@ -337,6 +307,22 @@ class Meeting(StrictModel):
     )
     perspective: Id | None = Field(
         None, description="Id of the delegation this briefing is for.", examples=["russia"]
+    )
+    chair: Id | None = Field(
+        None,
+        description="Id of the delegation chairing the meeting; default: host.",
+        examples=["turkey"],
+    )
+    order: DelegationOrder = Field(
+        default_factory=DelegationOrder,
+        description="Order of the delegations in the book, plans and lists; all optional.",
+        examples=[{"rule": "alphabetical", "language": "fr", "start": "iran"}],
+    )
+    photo: FamilyPhoto | None = Field(
+        None,
+        description="Family photo line-up; printed for meetings of three or more "
+        "delegations, or when given.",
+        examples=[{"row": 8}],
     )
     objectives: list[Line] = Field(
         default_factory=list,

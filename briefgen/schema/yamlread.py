@@ -16,8 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from briefgen.codes import lookup
 from briefgen.errors import Problem
@@ -89,11 +94,38 @@ class YamlReadError(Exception):
         super().__init__("; ".join(p.message for p in problems))
 
 
-class _StrictComposer(yaml.SafeLoader):
-    """A loader used only to compose nodes; it records anchors, aliases and tags."""
+class _PurePythonParser(Reader, Scanner, Parser):
+    """PyYAML's own reader, scanner and parser, for a PyYAML built without libyaml."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+def _parser_class() -> Any:
+    """libyaml's scanner and parser when PyYAML has them (about five times faster)."""
+    try:
+        from yaml._yaml import CParser
+    except ImportError:
+        return _PurePythonParser
+    return CParser
+
+
+_PARSER: Any = _parser_class()
+
+
+class _StrictComposer(Composer, Resolver, _PARSER):  # type: ignore[misc]
+    """A loader used only to compose nodes; it records anchors, aliases and tags.
+
+    Events come from libyaml (or PyYAML's parser); composing stays in Python,
+    so the checks below are the same either way.
+    """
 
     def __init__(self, text: str, path: Path) -> None:
-        super().__init__(text)
+        _PARSER.__init__(self, text)
+        Composer.__init__(self)
+        Resolver.__init__(self)
         self.briefgen_path = path
         self.briefgen_problems: list[Problem] = []
 
@@ -102,9 +134,9 @@ class _StrictComposer(yaml.SafeLoader):
         self.briefgen_problems.append(Problem(self.briefgen_path, line, col, message, hint, code))
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        event: Any = self.peek_event()
         if isinstance(event, AliasEvent):
-            self.get_event()  # type: ignore[no-untyped-call]
+            self.get_event()
             self._note(
                 event.start_mark,
                 "BG102",
@@ -156,7 +188,7 @@ def _too_large(path: Path, size: int, limits: Limits) -> Problem:
         1,
         1,
         f"file is {size:,} bytes, more than the limit of {limits.file_bytes:,}",
-        "split or shorten it, or raise --max-file-bytes",
+        "split or shorten it, or raise the limit with --limit file_bytes=N",
         "BG111",
     )
 
@@ -181,6 +213,9 @@ def parse_yaml(raw: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlD
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "nesting depth" in str(exc.problem):  # libyaml's own bound
+            too_deep = Problem(path, line, col, "nesting is far too deep", "flatten it", "BG110")
+            raise YamlReadError([too_deep]) from exc
         message = f"invalid YAML: {exc.problem or exc.context}"
         raise YamlReadError(
             [Problem(path, line, col, message, _syntax_hint(exc), "BG100")]
@@ -198,13 +233,7 @@ def parse_yaml(raw: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlD
 
     if node is None:
         raise YamlReadError([_empty(path)])
-    ignored = frozenset(
-        code.code
-        for match in _IGNORE_COMMENT.finditer(text)
-        for name in match.group(1).split(",")
-        if (code := lookup(name.strip())) is not None
-    )
-    document = YamlDocument(path=path, data=None, text=text, ignored=ignored)
+    document = YamlDocument(path=path, data=None, text=text, ignored=_ignored_codes(text))
     problems = list(composer.briefgen_problems)
     document.data = _to_data(node, (), document, problems, 0, limits)
     if not isinstance(node, MappingNode):
@@ -343,7 +372,7 @@ def _to_data(
         )
         return None
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value == "":
+        if not node.style and node.value == "":  # plain (None from PyYAML, "" from libyaml)
             return None
         return str(node.value)
     if isinstance(node, SequenceNode):
@@ -354,45 +383,51 @@ def _to_data(
     assert isinstance(node, MappingNode)
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-        if not isinstance(key_node, ScalarNode):
-            problems.append(
-                Problem(
-                    document.path,
-                    key_line,
-                    key_col,
-                    "a mapping key must be plain text",
-                    None,
-                    "BG112",
-                )
-            )
-            continue
-        key = str(key_node.value)
-        if key == "<<" and key_node.style is None:
-            problems.append(
-                Problem(
-                    document.path,
-                    key_line,
-                    key_col,
-                    "merge key '<<' is not allowed",
-                    "write the merged keys out in full",
-                    "BG103",
-                )
-            )
-            continue
-        if key in result:
-            first_line, _ = document.key_positions[(*path, key)]
-            problems.append(
-                Problem(
-                    document.path,
-                    key_line,
-                    key_col,
-                    f"duplicate key '{key}' (first defined on line {first_line})",
-                    "remove one of the two",
-                    "BG101",
-                )
-            )
-            continue
-        document.key_positions[(*path, key)] = (key_line, key_col)
-        result[key] = _to_data(value_node, (*path, key), document, problems, depth + 1, limits)
+        key = _mapping_key(key_node, path, result, document, problems)
+        if key is not None:
+            document.key_positions[(*path, key)] = _position(key_node)
+            result[key] = _to_data(value_node, (*path, key), document, problems, depth + 1, limits)
     return result
+
+
+def _ignored_codes(text: str) -> frozenset[str]:
+    """The codes silenced by ``# briefgen: ignore CODE[, CODE]`` comments in ``text``."""
+    return frozenset(
+        code.code
+        for match in _IGNORE_COMMENT.finditer(text)
+        for name in match.group(1).split(",")
+        if (code := lookup(name.strip())) is not None
+    )
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _mapping_key(
+    key_node: Node,
+    path: DataPath,
+    seen: dict[str, Any],
+    document: YamlDocument,
+    problems: list[Problem],
+) -> str | None:
+    """The key as text, or ``None`` with a problem: not text, a merge key, or a duplicate."""
+    line, col = _position(key_node)
+    if not isinstance(key_node, ScalarNode):
+        problems.append(
+            Problem(document.path, line, col, "a mapping key must be plain text", None, "BG112")
+        )
+        return None
+    key = str(key_node.value)
+    if key == "<<" and not key_node.style:
+        message, hint = "merge key '<<' is not allowed", "write the merged keys out in full"
+        problems.append(Problem(document.path, line, col, message, hint, "BG103"))
+        return None
+    if key in seen:
+        first_line, _ = document.key_positions[(*path, key)]
+        message = f"duplicate key '{key}' (first defined on line {first_line})"
+        problems.append(
+            Problem(document.path, line, col, message, "remove one of the two", "BG101")
+        )
+        return None
+    return key

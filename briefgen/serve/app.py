@@ -66,7 +66,10 @@ class PreviewServer:
         host = self.options.host
         server_class = _Server6 if ":" in host else _Server
         allowed = None if host in ("0.0.0.0", "::", "") else frozenset(_LOOPBACK | {host.lower()})
-        self._app = App(self.preview, self.pdfs, make_pages_environment(), allowed)
+        request_log = self._log if self.options.verbosity > 0 else None
+        self._app = App(
+            self.preview, self.pdfs, make_pages_environment(), allowed, request_log=request_log
+        )
         try:
             self._http = server_class((host, self.options.port), make_handler(self._app))
         except OSError as exc:

@@ -1,5 +1,10 @@
 """HTTP for the preview: a fixed set of routes, strict headers, the reload event stream.
 
+One event stream serves every open tab of a browser: the pages connect to a
+``SharedWorker`` (:data:`WORKER`) that holds the only stream, so any number of
+tabs stays within the browser's six connections per host.  The server speaks
+HTTP/1.1 with keep-alive, so the pages' own requests reuse connections too.
+
 No URL is ever mapped onto a file path, so nothing outside the served books
 can be reached however the path is spelled.  The small reload script is
 added to the response only, never to the book, and runs under a strict
@@ -15,6 +20,8 @@ import json
 import re
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -36,6 +43,12 @@ _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: Seconds between keep-alive comments on an idle event stream.
 HEARTBEAT = 15.0
+#: The one event stream: every channel's version, at once and at every change.
+EVENTS = f"/{INTERNAL}/events"
+#: The shared worker that holds :data:`EVENTS` for all the tabs of a browser.
+WORKER = f"/{INTERNAL}/reload-worker.js"
+#: Seconds an idle keep-alive connection stays open.
+IDLE_TIMEOUT = 60
 
 
 def parse_route(raw: str) -> tuple[str, ...] | None:
@@ -73,11 +86,13 @@ def style_hashes(html: str) -> list[str]:
     ]
 
 
-def content_security_policy(html: str, nonce: str) -> str:
+def content_security_policy(html: str, nonce: str, *, frames: bool = False) -> str:
     """Only the response's own nonced script runs; only the page's own ``<style>`` blocks apply.
 
     ``style`` attributes stay allowed (an SVG drawing may use them, and the page
     must look like the PDF); they cannot run code, and user text never reaches them.
+    The only worker is the server's own reload worker; ``frames`` lets the PDF
+    page show the server's PDF in a frame.
     """
     styles = " ".join(dict.fromkeys(style_hashes(html))) or "'none'"
     return "; ".join(
@@ -89,6 +104,8 @@ def content_security_policy(html: str, nonce: str) -> str:
             "img-src data:",
             "font-src data:",
             "connect-src 'self'",
+            "worker-src 'self'",
+            "frame-src 'self'" if frames else "frame-src 'none'",
             "base-uri 'none'",
             "form-action 'none'",
             "frame-ancestors 'none'",
@@ -104,7 +121,7 @@ def inject_before_body_end(html: str, snippet: str) -> str:
 
 
 def make_pages_environment() -> jinja2.Environment:
-    """Templates of the server's own pages (index, problems, PDF progress, reload script)."""
+    """Templates of the server's own pages (index, problems, PDF, reload script and worker)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(builtin_templates() / "serve")),
         autoescape=True,
@@ -123,6 +140,8 @@ class App:
     pages_env: jinja2.Environment
     allowed_hosts: frozenset[str] | None
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: Where each request is reported (``serve --verbose``); ``None``: nowhere.
+    request_log: Callable[[str], None] | None = None
 
 
 def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
@@ -137,14 +156,19 @@ def make_handler(app: App) -> type[BaseHTTPRequestHandler]:
 
 class PreviewHandler(BaseHTTPRequestHandler):
     """Routes: ``/``, ``/<id>/``, ``/<id>/book.html``, ``/<id>/pdf``, ``/<id>/book.pdf``,
-    ``/_briefgen/events/[<id>]``, ``/_briefgen/pdf/<id>``.  Everything else is 404."""
+    ``/_briefgen/events``, ``/_briefgen/reload-worker.js``, ``/_briefgen/pdf/<id>``.
+    Everything else is 404."""
 
     app: App
     server_version = "briefgen"
     sys_version = ""
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the terminal shows rebuilds, not every request."""
+        """Quiet unless ``serve --verbose``: the terminal shows rebuilds, not every request."""
+        if self.app.request_log is not None:
+            self.app.request_log(f"{time.strftime('%H:%M:%S')} {format % args}")
 
     def do_HEAD(self) -> None:
         self.do_GET()
@@ -162,10 +186,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         match route:
             case ():
                 self._index()
-            case (a, "events") | (a, "events", "") if a == INTERNAL:
-                self._events("")
-            case (a, "events", meeting_id) if a == INTERNAL and preview.page(meeting_id):
-                self._events(meeting_id)
+            case (a, "events") if a == INTERNAL:
+                self._events()
+            case (a, "reload-worker.js") if a == INTERNAL:
+                self._worker()
             case (a, "pdf", meeting_id) if a == INTERNAL and (page := preview.page(meeting_id)):
                 self._pdf_status(page)
             case (meeting_id,) if preview.page(meeting_id):
@@ -218,8 +242,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _redirect(self, location: str) -> None:
         self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", {"Location": location})
 
-    def _html(self, html: str, nonce: str, version: int | None = None) -> None:
-        headers = {"Content-Security-Policy": content_security_policy(html, nonce)}
+    def _html(
+        self, html: str, nonce: str, version: int | None = None, *, frames: bool = False
+    ) -> None:
+        headers = {"Content-Security-Policy": content_security_policy(html, nonce, frames=frames)}
         if version is not None:
             headers["X-Briefgen-Version"] = str(version)
         self._send(HTTPStatus.OK, html.encode("utf-8"), "text/html; charset=utf-8", headers)
@@ -229,19 +255,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return Markup(
             template.render(
                 nonce=nonce,
-                events=f"/{INTERNAL}/events/{channel}",
+                events=EVENTS,
+                worker=WORKER,
                 channel=channel,
                 version=version,
                 book=book,
             )
         )
 
-    def _page(self, name: str, channel: str, version: int | None, **context: Any) -> None:
+    def _page(
+        self, name: str, channel: str, version: int | None, frames: bool = False, **context: Any
+    ) -> None:
         nonce = secrets.token_urlsafe(16)
         script = self._reload_script(channel, version, nonce, book=False)
         template = self.app.pages_env.get_template(name)
         html = template.render(reload_script=script, nonce=nonce, **context)
-        self._html(html, nonce, version)
+        self._html(html, nonce, version, frames=frames)
 
     # -- routes
 
@@ -261,10 +290,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         nonce = secrets.token_urlsafe(16)
         script = self._reload_script(page.id, page.version, nonce, book=True)
-        self._html(inject_before_body_end(page.html, str(script)), nonce, page.version)
+        nav = self.app.pages_env.get_template("book-nav.html.j2").render(page=page)
+        self._html(inject_before_body_end(page.html, nav + str(script)), nonce, page.version)
 
     def _pdf_progress(self, page: Page) -> None:
-        self._page("pdf.html.j2", page.id, page.version, page=page, status=f"/{INTERNAL}/pdf/")
+        status = f"/{INTERNAL}/pdf/"
+        self._page("pdf.html.j2", page.id, page.version, frames=True, page=page, status=status)
+
+    def _worker(self) -> None:
+        script = self.app.pages_env.get_template("reload-worker.js").render(events=EVENTS)
+        policy = {"Content-Security-Policy": "default-src 'none'; connect-src 'self'"}
+        self._send(HTTPStatus.OK, script.encode(), "text/javascript; charset=utf-8", policy)
 
     def _pdf_status(self, page: Page) -> None:
         if page.html is None:
@@ -297,10 +333,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         disposition = f'inline; filename="{page.id}.pdf"'
         self._send(HTTPStatus.OK, pdf, "application/pdf", {"Content-Disposition": disposition})
 
-    def _events(self, channel: str) -> None:
-        """Server-sent events: the channel's version now, then at every change."""
+    def _events(self) -> None:
+        """Server-sent events: every channel's version now, then at every change.
+
+        The stream has no length, so it ends the connection when it ends.
+        """
+        self.close_connection = True
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Connection", "close")
         self._common_headers()
         self.end_headers()
         if self.command == "HEAD":
@@ -309,11 +350,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         seen: int | None = -1
         self.wfile.write(b"retry: 300\n\n")
         while not self.app.stopping.is_set() and not preview.closed:
-            version = preview.version(channel)
+            version = preview.version("")
             if version != seen:
                 seen = version
-                self.wfile.write(f"data: {json.dumps(version)}\n\n".encode())
+                self.wfile.write(f"data: {json.dumps(preview.versions())}\n\n".encode())
             else:
                 self.wfile.write(b": ping\n\n")
             self.wfile.flush()
-            preview.wait(channel, seen, HEARTBEAT)
+            preview.wait("", seen, HEARTBEAT)

@@ -38,6 +38,8 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8000
     book: BuildOptions = field(default_factory=BuildOptions)
+    #: -1: report failed rebuilds only; 0: every rebuild; 1: every request too.
+    verbosity: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,11 @@ class Preview:
             page = self._pages.get(channel)
             return page.version if page else None
 
+    def versions(self) -> dict[str, int]:
+        """Every channel's version: the index under ``""``, each meeting's page under its id."""
+        with self._changed:
+            return {"": self._version, **{key: page.version for key, page in self._pages.items()}}
+
     def wait(self, channel: str, seen: int | None, timeout: float) -> int | None:
         """Block until ``channel``'s version differs from ``seen`` or ``timeout`` passes."""
         with self._changed:
@@ -215,6 +222,8 @@ class Preview:
     def _report(self, page: Page) -> None:
         stamp = time.strftime("%H:%M:%S")
         if page.ok:
+            if self.options.verbosity < 0:
+                return
             note = f", {page.warnings} warning(s)" if page.warnings else ""
             self._log(f"{stamp} built {page.id} in {page.seconds:.2f} s{note}")
             return

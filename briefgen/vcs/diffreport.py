@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -126,67 +126,73 @@ def _count(n: int) -> str:
     return "No changes." if n == 0 else f"{n} change{'s' if n != 1 else ''}."
 
 
-def format_text(results: Sequence[MeetingChanges], old: Revision, new: Revision) -> str:
+@dataclass(frozen=True)
+class _Style:
+    """How one report format writes each part; the structure is the same for all."""
+
+    heading: Callable[[str], str]
+    note: Callable[[str], str]
+    marking: Callable[[Change], str]
+    section: Callable[[str], list[str]]
+    context: Callable[[str], str]
+    #: Indent of a change line without and with a context line above it.
+    indents: tuple[str, str]
+    item: Callable[[Change], str]
+
+
+_TEXT = _Style(
+    heading=lambda meeting: f"Changes in {meeting}",
+    note=lambda note: note,
+    marking=lambda c: f"!! {c.label.upper()} CHANGED: {_one_line(c.before)} → {_one_line(c.after)}",
+    section=lambda title: [title],
+    context=lambda context: f"  {context}",
+    indents=("  ", "    "),
+    item=lambda c: f"{_mark(c)} {describe(c)}",
+)
+_MARKDOWN = _Style(
+    heading=lambda meeting: f"## Changes in {escape_markdown(meeting)}",
+    note=escape_markdown,
+    marking=lambda c: (
+        f"> **{c.label} changed: {escape_markdown(_one_line(c.before))}"
+        f" → {escape_markdown(_one_line(c.after))}**"
+    ),
+    section=lambda title: [f"### {title}", ""],
+    context=lambda context: f"- {escape_markdown(context)}",
+    indents=("", "  "),
+    item=lambda c: f"- *{c.action}* {describe(c, 'markdown')}",
+)
+
+
+def _format(results: Sequence[MeetingChanges], old: Revision, new: Revision, style: _Style) -> str:
     lines: list[str] = []
+    span = f"from {revision_text(old)} to {revision_text(new)}"
     for result in results:
-        if lines:
-            lines.append("")
-        lines.append(
-            f"Changes in {result.meeting} from {revision_text(old)} to {revision_text(new)}"
-        )
+        lines += [""] if lines else []
+        lines.append(f"{style.heading(result.meeting)} {span}")
         if result.note:
-            lines += ["", result.note]
+            lines += ["", style.note(result.note)]
             continue
         for section, changes in grouped(result.changes):
             lines.append("")
             if section == "marking":
-                for change in changes:
-                    lines.append(
-                        f"!! {change.label.upper()} CHANGED: {_one_line(change.before)} "
-                        f"→ {_one_line(change.after)}"
-                    )
+                lines += [style.marking(change) for change in changes]
                 continue
-            lines.append(SECTION_TITLES[section])
+            lines += style.section(SECTION_TITLES[section])
             for context, run in by_context(changes):
-                indent = "  "
                 if context is not None:
-                    lines.append(f"  {context}")
-                    indent = "    "
-                lines += [f"{indent}{_mark(c)} {describe(c)}" for c in run]
+                    lines.append(style.context(context))
+                indent = style.indents[context is not None]
+                lines += [indent + style.item(c) for c in run]
         lines += ["", _count(len(result.changes))]
     return "\n".join(lines) + "\n"
+
+
+def format_text(results: Sequence[MeetingChanges], old: Revision, new: Revision) -> str:
+    return _format(results, old, new, _TEXT)
 
 
 def format_markdown(results: Sequence[MeetingChanges], old: Revision, new: Revision) -> str:
-    lines: list[str] = []
-    for result in results:
-        if lines:
-            lines.append("")
-        lines.append(
-            f"## Changes in {escape_markdown(result.meeting)} from {revision_text(old)} "
-            f"to {revision_text(new)}"
-        )
-        if result.note:
-            lines += ["", escape_markdown(result.note)]
-            continue
-        for section, changes in grouped(result.changes):
-            lines.append("")
-            if section == "marking":
-                for change in changes:
-                    lines.append(
-                        f"> **{change.label} changed: {escape_markdown(_one_line(change.before))}"
-                        f" → {escape_markdown(_one_line(change.after))}**"
-                    )
-                continue
-            lines += [f"### {SECTION_TITLES[section]}", ""]
-            for context, run in by_context(changes):
-                indent = ""
-                if context is not None:
-                    lines.append(f"- {escape_markdown(context)}")
-                    indent = "  "
-                lines += [f"{indent}- *{c.action}* {describe(c, 'markdown')}" for c in run]
-        lines += ["", _count(len(result.changes))]
-    return "\n".join(lines) + "\n"
+    return _format(results, old, new, _MARKDOWN)
 
 
 def _revision_json(revision: Revision) -> dict[str, Any]:
