@@ -32,9 +32,9 @@ typecheck: $(VENV)/.installed-dev
 test: lint typecheck
 	$(BIN)/python -m pytest -q
 
-# Refresh the golden HTML (tests/testdata) after an intended change; review the diff.
+# Refresh the golden HTML and page images (tests/testdata) after an intended change; review them.
 golden: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q --update-golden tests/test_golden.py
+	$(BIN)/python -m pytest -q --update-golden tests/test_golden.py tests/test_visual.py
 
 # Performance table (see README "Performance"); takes several minutes.
 bench: $(VENV)/.installed

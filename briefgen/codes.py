@@ -135,7 +135,12 @@ _TABLE: tuple[Code, ...] = (
     Code("BG410", "duplicate-precedence", "warning", "Two members claim the same precedence."),
     Code("BG411", "ignored-file", "warning", "A .yml file is ignored (use .yaml)."),
     Code("BG412", "missing-label", "warning", "Labels have no translation in the book's language."),
-    Code("BG413", "missing-font", "warning", "A text needs characters no installed font has."),
+    Code(
+        "BG413",
+        "missing-font",
+        "warning",
+        "A text needs characters neither the bundled fonts nor an installed font has.",
+    ),
     Code("BG414", "no-head", "warning", "A delegation has no seated member to head it."),
     Code("BG415", "two-chairs", "warning", "Two heads of delegation claim the chair."),
     Code(

@@ -427,8 +427,8 @@ def _missing_fonts(project: Project, all_people: bool) -> list[Problem]:
                     document.path,
                     line,
                     col,
-                    f"'{shown}' needs {script} characters (U+{ord(char):04X}) that no installed "
-                    "font has, so the PDF cannot show them",
+                    f"'{shown}' needs {script} characters (U+{ord(char):04X}) that neither "
+                    "the bundled fonts nor an installed font has, so the PDF cannot show them",
                     f"install a font for them (Debian: {font_package(script)})",
                     "BG413",
                 )

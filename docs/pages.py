@@ -24,7 +24,7 @@ PAGES = REPO / "docs" / "pages"
 STRIP = REPO / "docs" / "example-pages.png"
 MEETING = "2017-09-28-ankara"
 #: Cover, contents, programme, a topic, delegations, a biography.
-STRIP_PAGES = (1, 2, 3, 5, 9, 11)
+STRIP_PAGES = (1, 2, 3, 4, 8, 10)
 
 
 def shrink(path: Path, colours: int = 64) -> None:

@@ -73,7 +73,7 @@ def test_changes_since_adds_a_page_and_change_bars(repo: GitRepo, tmp_path: Path
     html = html_of(repo, tmp_path, changes_since="HEAD~1")
     page = html.split('<section class="changes" id="changes">', 1)[1].split("</section>", 1)[0]
     assert f"Changes since HEAD~1 ({first}, 2020-09-13)" in page
-    assert "MARKING CHANGED:</strong> OFFICIAL → OFFICIAL-SENSITIVE" in page
+    assert "The marking has changed:</strong> OFFICIAL → OFFICIAL-SENSITIVE" in page
     assert "Restricted talks: 10:30–11:30 → 10:30–12:00" in page
     assert "<ins>joint</ins>" in page
     assert "Deputy Minister → First Deputy Minister" in page

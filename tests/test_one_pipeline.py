@@ -83,5 +83,5 @@ def test_build_equals_preview_for_an_edition(tmp_path: Path, edition: str) -> No
     root = make_tree(tmp_path / "delegations")
     built, served = built_and_served(root, "m", tmp_path / "out", edition)
     assert built == served
-    label = {"principal": "Principal&#39;s edition", "staff": "Staff edition"}[edition]
+    label = {"principal": "Principal’s edition", "staff": "Staff edition"}[edition]
     assert label in built

@@ -171,7 +171,7 @@ def test_a_character_no_font_has_fails_the_pdf_build(tmp_path: Path) -> None:
     khitan = "\U00018b00"
     if installed_coverage() is None or uncovered(khitan) != [khitan]:
         pytest.skip("needs fontconfig and no font for Khitan small script")
-    with pytest.raises(RenderError, match="no installed font has these characters"):
+    with pytest.raises(RenderError, match="nor an installed font has these characters"):
         render_pdf(f"<p>{khitan}</p>", base_dir=tmp_path, allowed=[tmp_path])
 
 

@@ -62,12 +62,16 @@ def test_a_stylesheet_overrides_by_name_and_a_theme_layers_over_the_default(
     templates = tmp_path / "house"
     templates.mkdir()
     (templates / "book.css").write_text("body { color: #123456; }\n", encoding="utf-8")
+    (templates / "look.css").write_text(":root { --accent: #654321; }\n", encoding="utf-8")
     html = render(root, templates)
     assert "body { color: #123456; }" in html
-    assert "--accent: #1f3a5f" not in html, "book.css was replaced, not added to"
+    assert ".bio { break-before: page; }" not in html, "book.css was replaced, not added to"
+    assert html.index("--accent: #1f3a5f") < html.index("--accent: #654321"), "look.css is last"
     compact = render(root, theme="compact")
     assert "--accent: #1f3a5f" in compact and "--accent: #8c2f39" in compact
-    assert compact.index("#1f3a5f") < compact.index("#8c2f39"), "compact.css comes last"
+    assert compact.index("#1f3a5f") < compact.index("#8c2f39"), (
+        "the theme's look.css comes after theme.css"
+    )
 
 
 def test_templates_are_sandboxed_and_confined(data_tree: DataTree, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from briefgen.cli import new
 from briefgen.codes import Code
-from briefgen.project.themes import Theme
+from briefgen.project.themes import TemplateSetLoader, Theme
 from briefgen.render import references, sandbox
 from briefgen.render.seating_drawing import TextItem
 from briefgen.schema.models import StrictModel
@@ -38,6 +38,10 @@ http.PreviewHandler.close_connection
 _library = SimpleNamespace()
 _library.compress
 _library.modified
+# fontTools reads it when it stamps a font instance (briefgen.outputs.pdf fixes the stamp).
+_library.timestampNow
+# Jinja calls a loader's get_source.
+TemplateSetLoader.get_source
 # Public API used by tests: the watcher's state and a drawn text's bounding box.
 watch.Watcher.alive
 TextItem.box

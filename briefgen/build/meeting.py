@@ -239,7 +239,8 @@ def render_protocol_material(
     outputs: list[tuple[Path, bytes]] = []
     if fmt in ("seating", "all"):
         report("seating.svg", "")
-        outputs.append((folder / "seating.svg", render_seating_svg(record, env).encode("utf-8")))
+        svg = render_seating_svg(record, env)
+        outputs.append((folder / "seating.svg", svg.encode("utf-8")))
     for kind, name, render in (
         ("cards", "place-cards.pdf", render_place_cards),
         ("pocket", "pocket.pdf", render_pocket),
@@ -247,7 +248,7 @@ def render_protocol_material(
         if fmt in (kind, "all"):
             report(name, "")
             with render_budget(options.timeout, options.limits.render_chars):
-                html = render(record, env)
+                html = render(record, env, options.render.paper)
             outputs.append((folder / name, pdf(html)))
     return outputs
 

@@ -2,9 +2,11 @@
 
 WeasyPrint's default fetcher reads any ``file://`` path and any ``http(s)``
 URL, and only logs a warning when a resource is missing.  Here fetching is
-limited to ``data:`` URLs and regular files inside the allowed folders, and
-every warning WeasyPrint logs fails the build: a book with a missing image or
-an unloadable font is a wrong book.
+limited to ``data:`` URLs, regular files inside the allowed folders and the
+bundled font files (:mod:`briefgen.render.fonts`, declared here with
+``@font-face`` so that no text depends on the machine's fonts), and every
+warning WeasyPrint logs fails the build: a book with a missing image or an
+unloadable font is a wrong book.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -25,11 +28,14 @@ from urllib.parse import unquote, urlsplit
 from briefgen.errors import PdfEngineMissing, RenderError
 from briefgen.outputs.pdfengine import missing_engine
 from briefgen.project.confine import confine
+from briefgen.render.fonts import MissingFonts, bundled_font_files, font_face_css
+from briefgen.render.scripts import font_package
 from briefgen.schema.choices import PdfVariant, names
 
 try:
     import pydyf
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 except ModuleNotFoundError as exc:
     raise missing_engine([exc.name or str(exc)]) from exc
@@ -45,11 +51,12 @@ class ForbiddenResource(FatalURLFetchingError):  # type: ignore[misc]
 
 
 class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
-    """Serve ``data:`` URLs and regular files inside ``allowed``; refuse everything else."""
+    """Serve ``data:`` URLs, regular files inside ``allowed`` and exactly the ``files`` given."""
 
-    def __init__(self, allowed: Sequence[Path]) -> None:
+    def __init__(self, allowed: Sequence[Path], files: Sequence[Path] = ()) -> None:
         super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=True)
         self._allowed = list(allowed)
+        self._files = frozenset(path.resolve() for path in files)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         scheme = urlsplit(url).scheme.lower()
@@ -57,6 +64,8 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
             return super().fetch(url, headers)
         if scheme == "file":
             path = Path(unquote(urlsplit(url).path))
+            if path.resolve() in self._files:  # briefgen's own bundled fonts, named exactly
+                return URLFetcherResponse(url, body=path.resolve().read_bytes())
             for folder in self._allowed:
                 found = confine(folder, path)
                 if isinstance(found, Path):
@@ -84,8 +93,9 @@ def explain(message: str) -> str:
     """A WeasyPrint warning with what to do about it, where briefgen knows."""
     if message.startswith(_MISSING_GLYPH):
         return (
-            f"{message}: no installed font has these characters, so they would print as empty "
-            "boxes; install a font for the script (Debian: fonts-noto-cjk, fonts-noto-core)"
+            f"{message}: neither the bundled fonts nor an installed font has these characters, "
+            f"so they would print as empty boxes; install a font for the script "
+            f"(Debian: {font_package('Chinese (Han)')} for CJK, {font_package('Arabic')})"
         )
     return message
 
@@ -221,6 +231,24 @@ def _finish_variant(document: Any, pdf: pydyf.PDF) -> None:
             stream.compress = False
 
 
+@lru_cache(maxsize=1)
+def _freeze_font_timestamps() -> None:
+    """Make WeasyPrint's instances of the bundled variable fonts the same on every build.
+
+    WeasyPrint instantiates a variable font (one static font per weight and
+    style used) with fontTools, which stamps the new font's ``head.modified``
+    with the current time, so two builds a second apart would differ.  The
+    stamp is set to a constant instead: it says nothing about the book.
+    """
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    _h_e_a_d.timestampNow = lambda: _FONT_TIMESTAMP
+
+
+#: 2020-01-01 in the seconds since 1904 that TrueType's ``head`` table counts.
+_FONT_TIMESTAMP = 3_660_681_600
+
+
 def render_pdf(
     html: str,
     *,
@@ -248,15 +276,22 @@ def render_pdf(
     """
     if variant is not None and variant not in PDF_VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}': use one of {', '.join(PDF_VARIANTS)}")
-    fetcher = SandboxedFetcher(allowed)
+    _freeze_font_timestamps()
+    try:
+        fetcher = SandboxedFetcher(allowed, bundled_font_files())
+        fonts = FontConfiguration()
+        faces = weasyprint.CSS(string=font_face_css(), url_fetcher=fetcher, font_config=fonts)
+    except MissingFonts as exc:
+        raise RenderError(str(exc)) from exc
     options, finisher = _write_options(variant, attachments, created)
+    options["stylesheets"] = [faces, *options.get("stylesheets", [])]
     with _capture_warnings(on_progress) as captured:
         try:
             with _deadline(timeout):
                 document = weasyprint.HTML(
                     string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
                 )
-                rendered = document.render(**options)
+                rendered = document.render(font_config=fonts, **options)
                 if created is not None:
                     stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                     rendered.metadata.created = rendered.metadata.modified = stamp

@@ -170,3 +170,9 @@ class TemplateSetLoader(jinja2.BaseLoader):
                 return False
 
         return source, str(path), uptodate
+
+
+def template_set(env: jinja2.Environment) -> TemplateSet:
+    """The folders ``env`` reads its templates from."""
+    assert isinstance(env.loader, TemplateSetLoader)
+    return env.loader.templates

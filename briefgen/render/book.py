@@ -19,12 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from briefgen import __version__
 from briefgen.errors import RenderError
-from briefgen.project.themes import THEMES, TemplateSet, TemplateSetLoader, builtin_templates
+from briefgen.project.themes import (
+    THEMES,
+    TemplateSet,
+    TemplateSetLoader,
+    builtin_templates,
+    template_set,
+)
 from briefgen.protocol.editions import select
 from briefgen.protocol.forms import age_on, display_name, monogram, printed_form
 from briefgen.render.i18n import (
@@ -37,10 +42,10 @@ from briefgen.render.i18n import (
     upper,
 )
 from briefgen.render.photos import PhotoStore, embed_photo
-from briefgen.render.references import markdown_link_ok
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
 from briefgen.render.summit import perspective_first
+from briefgen.render.typography import markdown_parser, render_markdown_diff, typographic
 from briefgen.schema.choices import Paper
 from briefgen.schema.models import Meeting
 from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord, PersonRecord
@@ -105,10 +110,6 @@ class Copy:
     total: int
     recipient: str
 
-    def line(self) -> str:
-        """The copy line of the page furniture, e.g. ``Copy 2 of 5 — Ms Anna Alpha``."""
-        return f"Copy {self.number} of {self.total} — {self.recipient}"
-
 
 @lru_cache(maxsize=8)
 def make_environment(
@@ -129,9 +130,11 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        finalize=typographic,
     )
     env.filters["markdown"] = render_markdown
     env.filters["markdown_inline"] = render_markdown_inline
+    env.filters["markdown_diff"] = render_markdown_diff
     env.filters["clock"] = format_clock
     env.filters["dir"] = dir_attribute
     env.filters["page_parts"] = page_parts
@@ -153,12 +156,6 @@ def _gettext(context: jinja2.runtime.Context, message: str) -> Markup:
 @jinja2.pass_context
 def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int) -> Markup:
     return escape(context.resolve("translations").value.ngettext(singular, plural, count))
-
-
-def template_set(env: jinja2.Environment) -> TemplateSet:
-    """The folders ``env`` reads its templates from."""
-    assert isinstance(env.loader, TemplateSetLoader)
-    return env.loader.templates
 
 
 def stylesheet(templates: TemplateSet, name: str) -> Markup:
@@ -193,25 +190,14 @@ def dir_attribute(text: str | None) -> Markup:
     return Markup(' dir="rtl"') if text and direction(text) == "rtl" else Markup("")
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    md = (
-        MarkdownIt("commonmark", {"html": False, "typographer": True})
-        .enable(["replacements", "smartquotes"])
-        .disable("image")
-    )
-    md.validateLink = markdown_link_ok  # type: ignore[method-assign]
-    return md
-
-
 def render_markdown(text: str) -> Markup:
     """Block Markdown → HTML; raw HTML is shown as text, images and unsafe links dropped."""
-    return Markup(_markdown().render(text))
+    return Markup(markdown_parser().render(text))
 
 
 def render_markdown_inline(text: str) -> Markup:
     """One line of Markdown (a list item) → inline HTML."""
-    return Markup(_markdown().renderInline(text))
+    return Markup(markdown_parser().renderInline(text))
 
 
 def format_clock(value: time | None) -> str:
@@ -228,14 +214,17 @@ def running_title(title: str, limit: int = 60) -> str:
     return cut.rstrip(" ,;:–—-") + "…"
 
 
-def version_stamp(build: BuildInfo | None, language: str) -> str:
-    """The short stamp in every page's footer: ``4dd8447, 28 September 2017`` or ``DRAFT``."""
+def version_stamp(build: BuildInfo | None, language: str) -> dict[str, Any]:
+    """What the short stamp in every page's footer says, as values; the template words it.
+
+    ``{"draft": False, "commit": "4dd8447", "date": "28 September 2017"}``
+    prints as ``4dd8447, 28 September 2017``; a draft as ``DRAFT`` (with its
+    commit, ``DRAFT · 4dd8447 + uncommitted changes``); no build, nothing.
+    """
     if build is None or (build.commit is None and not build.draft):
-        return ""
-    if build.draft:
-        return f"DRAFT · {build.commit} + uncommitted changes" if build.commit else "DRAFT"
-    day = format_day(build.committed, language) if build.committed else ""
-    return f"{build.commit}, {day}" if day else str(build.commit)
+        return {"draft": False, "commit": "", "date": ""}
+    day = format_day(build.committed, language) if build.committed and not build.draft else ""
+    return {"draft": build.draft, "commit": build.commit or "", "date": day}
 
 
 def build_context(
@@ -258,7 +247,7 @@ def build_context(
     from briefgen.render.material import book_seating
 
     meeting = select(record.meeting, None, record.meeting.marking)
-    seating = book_seating(record)
+    seating = book_seating(record, make_environment(templates.user, templates.theme))
     language = meeting.language
     paper = options.paper or THEMES[templates.theme].paper
     if paper not in PAPER_SIZES:
@@ -268,7 +257,6 @@ def build_context(
     except CatalogueError as exc:
         raise RenderError(str(exc)) from exc
     delegations = [_delegation_view(d, options) for d in perspective_first(record)]
-    by_id = {d["id"]: d for d in delegations}
     people = [
         _person_view(a, d, meeting.date, language, options, photo_cache)
         for d in perspective_first(record)
@@ -278,16 +266,8 @@ def build_context(
         {"anchor": f"topic-{number}", "number": number, "topic": topic}
         for number, topic in enumerate(meeting.topics, start=1)
     ]
-    when = format_long_date(meeting.date, language)
-    hours = "–".join(format_clock(t) for t in (meeting.start, meeting.end) if t)
-    place = ", ".join(p for p in (meeting.venue, meeting.city) if p)
-    perspective = by_id[meeting.perspective]["name"] if meeting.perspective else ""
-    zone = (
-        format_timezone(meeting.timezone, meeting.date, meeting.start, language)
-        if meeting.timezone
-        else ""
-    )
     return {
+        **_when_and_where(meeting, language),
         "id": record.id,
         "meeting": meeting,
         "language": language,
@@ -295,14 +275,10 @@ def build_context(
         "translations": Hidden(translations),
         "title": meeting.title,
         "short_title": running_title(meeting.short_title or meeting.title),
-        "date_text": when,
-        "time_text": hours,
-        "timezone": zone,
-        "place_text": place,
         "marking": upper(meeting.marking, language),
         "caveats": [upper(c, language) for c in meeting.caveats],
         "delegations": delegations,
-        "perspective": perspective,
+        "perspective": _perspective(delegations, meeting.perspective),
         "programme": sorted(meeting.programme, key=lambda item: item.time),
         "topics": topics,
         "biographies": people,
@@ -314,9 +290,29 @@ def build_context(
         "committed": format_day(build.committed, language) if build and build.committed else "",
         "version": __version__,
         "edition_label": edition_label,
-        "copy_line": copy.line() if copy else "",
+        "copy": vars(copy).copy() if copy else None,
         "watermark": copy.recipient if copy else "",
         "generator": f"briefgen {__version__}",
+    }
+
+
+def _perspective(delegations: list[dict[str, Any]], perspective: str | None) -> str:
+    """The name of the delegation the book is written for ("" when none)."""
+    return next((d["name"] for d in delegations if d["id"] == perspective), "")
+
+
+def _when_and_where(meeting: Meeting, language: str) -> dict[str, str]:
+    """The cover's date, hours, time zone and place, formatted for ``language``."""
+    zone = (
+        format_timezone(meeting.timezone, meeting.date, meeting.start, language)
+        if meeting.timezone
+        else ""
+    )
+    return {
+        "date_text": format_long_date(meeting.date, language),
+        "time_text": "–".join(format_clock(t) for t in (meeting.start, meeting.end) if t),
+        "timezone": zone,
+        "place_text": ", ".join(p for p in (meeting.venue, meeting.city) if p),
     }
 
 
@@ -372,6 +368,7 @@ def _member_view(attendee: Attendee, options: RenderOptions) -> dict[str, Any]:
         "role": attendee.role or "",
         "native": person.name.native or "",
         "rank": attendee.rank,
+        "support": attendee.member.support,
     }
 
 

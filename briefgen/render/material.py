@@ -11,18 +11,19 @@ import base64
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from briefgen import __version__
 from briefgen.errors import RenderError
+from briefgen.project.themes import THEMES
 from briefgen.protocol.forms import native_form, short_form
 from briefgen.protocol.seating import SeatingPlan, plan_seating
 from briefgen.protocol.summit import is_multilateral, plan_table
 from briefgen.render.i18n import format_long_date
-from briefgen.render.sandbox import render_plain
-from briefgen.render.seating_drawing import draw_seating
+from briefgen.render.sandbox import Hidden, render_plain
+from briefgen.render.seating_drawing import layout_plan, render_svg, theme_variables
 from briefgen.render.summit import render_table_svg, summit_section
 from briefgen.render.textfit import fit_size, text_width, wrap_text
+from briefgen.schema.choices import Paper
 from briefgen.schema.records import MeetingRecord
 
 CARDS_TEMPLATE = "place-cards.html.j2"
@@ -33,7 +34,7 @@ CARD_TEXT_WIDTH = (297 - 2 * 20) / PT  # points across one face, inside its padd
 CARD_NAME_LARGEST = 66.0
 CARD_NAME_SMALLEST = 30.0
 
-POCKET_WIDTH = 148 - 2 * 6  # mm inside the page margins
+POCKET_WIDTH = 139.7 - 2 * 6  # mm inside the margins of the narrower card (quarter letter)
 POCKET_HEIGHT = 105 - 2 * 7 - 3  # mm, less a safety allowance
 POCKET_LARGEST = 9.0
 POCKET_SMALLEST = 3.5
@@ -42,23 +43,28 @@ POCKET_LEADING = 1.25
 POCKET_MANY = 7.0  # pt: the pocket list of three or more delegations
 
 
-def card_name(name: str) -> tuple[float, list[str]]:
+def card_name(name: str, width: float = CARD_TEXT_WIDTH) -> tuple[float, list[str]]:
     """Type size (pt) and lines for a name on a place card: shrink first, then wrap."""
-    size = fit_size(name, CARD_TEXT_WIDTH, CARD_NAME_LARGEST, CARD_NAME_SMALLEST, bold=True)
-    if text_width(name, size, bold=True) <= CARD_TEXT_WIDTH:
+    size = fit_size(name, width, CARD_NAME_LARGEST, CARD_NAME_SMALLEST, bold=True)
+    if text_width(name, size, bold=True) <= width:
         return round(size, 1), [name]
-    lines = wrap_text(name, CARD_TEXT_WIDTH, CARD_NAME_SMALLEST, bold=True)
+    lines = wrap_text(name, width, CARD_NAME_SMALLEST, bold=True)
     return CARD_NAME_SMALLEST, lines
 
 
-def card_views(plan: SeatingPlan, native: bool) -> list[dict[str, Any]]:
+#: Sheet (width, height) in mm of a place card, landscape, by paper.
+CARD_SHEETS = {"a4": (297.0, 210.0), "letter": (279.4, 215.9)}
+
+
+def card_views(plan: SeatingPlan, native: bool, paper: str = "a4") -> list[dict[str, Any]]:
     """One card per seated member: sides host first, each in order of precedence."""
     cards = []
     for side in plan.sides:
         delegation = side.delegation.delegation
         for seat in side.seats:
             person = seat.attendee.record.person
-            size, lines = card_name(short_form(person, seat.attendee.role))
+            width = (CARD_SHEETS[paper][0] - 2 * 20) / PT
+            size, lines = card_name(short_form(person, seat.attendee.role), width)
             cards.append(
                 {
                     "person": seat.attendee.record.id,
@@ -71,14 +77,32 @@ def card_views(plan: SeatingPlan, native: bool) -> list[dict[str, Any]]:
     return cards
 
 
-def summit_cards(record: MeetingRecord) -> list[dict[str, Any]]:
+#: Page sizes of the protocol material by paper: (place card sheet, pocket card).
+#: A pocket card is a quarter of the sheet: A6 from A4, a quarter of US Letter.
+PROTOCOL_PAGES: dict[str, tuple[str, str]] = {
+    "a4": ("A4 landscape", "148mm 105mm"),
+    "letter": ("letter landscape", "5.5in 4.25in"),
+}
+
+
+def _paper(env: jinja2.Environment, paper: Paper | None) -> str:
+    from briefgen.project.themes import template_set
+
+    chosen = paper or THEMES[template_set(env).theme].paper
+    if chosen not in PROTOCOL_PAGES:
+        raise RenderError(f"unknown paper size '{chosen}': use one of a4, letter")
+    return chosen
+
+
+def summit_cards(record: MeetingRecord, paper: str = "a4") -> list[dict[str, Any]]:
     """One card per person at a multilateral table, delegations in the meeting's order."""
     native = record.meeting.seating.native_on_cards
     cards = []
     for place in plan_table(record).places:
         for attendee in place.at_table:
             person = attendee.record.person
-            size, lines = card_name(short_form(person, attendee.role))
+            width = (CARD_SHEETS[paper][0] - 2 * 20) / PT
+            size, lines = card_name(short_form(person, attendee.role), width)
             cards.append(
                 {
                     "person": attendee.record.id,
@@ -91,31 +115,39 @@ def summit_cards(record: MeetingRecord) -> list[dict[str, Any]]:
     return cards
 
 
-def _base_context(record: MeetingRecord, env: jinja2.Environment, css: str) -> dict[str, Any]:
-    assert env.loader is not None
-    stylesheet, _, _ = env.loader.get_source(env, css)
+def _base_context(record: MeetingRecord, env: jinja2.Environment) -> dict[str, Any]:
     meeting = record.meeting
     return {
+        "translations": Hidden(_translations(record, env)),
         "language": meeting.language,
         "title": meeting.short_title or meeting.title,
         "date_text": format_long_date(meeting.date, meeting.language),
         "marking": meeting.marking.upper(),
         "caveats": [c.upper() for c in meeting.caveats],
-        "stylesheet": Markup(stylesheet),
         "generator": f"briefgen {__version__}",
     }
 
 
-def render_place_cards(record: MeetingRecord, env: jinja2.Environment) -> str:
-    """HTML for the place cards of every seated member (one A4 landscape page each)."""
+def render_place_cards(
+    record: MeetingRecord, env: jinja2.Environment, paper: Paper | None = None
+) -> str:
+    """HTML for the place cards of every seated member (one landscape sheet each)."""
     plan = plan_seating(record)
+    chosen = _paper(env, paper)
     try:
-        context = _base_context(record, env, "place-cards.css")
+        context = _base_context(record, env)
         context["cards"] = (
-            summit_cards(record)
+            summit_cards(record, chosen)
             if is_multilateral(record)
-            else card_views(plan, record.meeting.seating.native_on_cards)
+            else card_views(plan, record.meeting.seating.native_on_cards, chosen)
         )
+        context["page_size"] = PROTOCOL_PAGES[chosen][0]
+        width, height = CARD_SHEETS[chosen]
+        context["sheet"] = {
+            "width": f"{width}mm",
+            "height": f"{height}mm",
+            "face": f"{height / 2}mm",
+        }
         return render_plain(env.get_template(CARDS_TEMPLATE), context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
@@ -167,51 +199,73 @@ def pocket_size(sides: list[dict[str, Any]]) -> float:
     return size
 
 
-def render_pocket(record: MeetingRecord, env: jinja2.Environment) -> str:
-    """HTML for the one-page pocket list (A6 landscape)."""
+def render_pocket(
+    record: MeetingRecord, env: jinja2.Environment, paper: Paper | None = None
+) -> str:
+    """HTML for the one-page pocket list (a quarter of the sheet, landscape)."""
     sides = pocket_rows(plan_seating(record))
+    chosen = _paper(env, paper)
     try:
-        context = _base_context(record, env, "pocket.css")
+        context = _base_context(record, env)
         many = len(sides) > 2  # pages of columns at a fixed size instead of one card
         size = POCKET_MANY if many else pocket_size(sides)
-        context.update(sides=sides, size=f"{size:.2f}", many=many)
+        context.update(
+            sides=sides, size=f"{size:.2f}", many=many, page_size=PROTOCOL_PAGES[chosen][1]
+        )
         return render_plain(env.get_template(POCKET_TEMPLATE), context)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template error: {exc}") from exc
 
 
+def _translations(record: MeetingRecord, env: jinja2.Environment) -> Any:
+    from briefgen.project.themes import template_set
+    from briefgen.render.i18n import CatalogueError, translations_for
+
+    try:
+        return translations_for(template_set(env), record.meeting.language)
+    except CatalogueError as exc:
+        raise RenderError(str(exc)) from exc
+
+
 def render_seating_svg(record: MeetingRecord, env: jinja2.Environment) -> str:
-    """The seating plan of the meeting as an SVG document (a table plan when multilateral)."""
+    """The seating plan as an SVG document (``seating.svg.j2``; the table plan if multilateral)."""
     if is_multilateral(record):
         return render_table_svg(record, env)
-    return draw_seating(plan_seating(record), record.meeting.title)
-
-
-def book_seating(record: MeetingRecord) -> dict[str, Any]:
-    """The book's seating section: the table plan when multilateral, else the bilateral plan."""
-    return summit_section(record) if is_multilateral(record) else seating_section(record)
-
-
-def seating_section(record: MeetingRecord) -> dict[str, Any]:
-    """What the book's seating section shows: the plan as a data: URI and who is not seated."""
     plan = plan_seating(record)
-    svg = draw_seating(plan, record.meeting.title)
+    try:
+        return render_svg(layout_plan(plan, record.meeting.title), env, _translations(record, env))
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"template error: {exc}") from exc
+
+
+def book_seating(record: MeetingRecord, env: jinja2.Environment) -> dict[str, Any]:
+    """The book's seating section: the table plan when multilateral, else the bilateral plan."""
+    if is_multilateral(record):
+        return {**summit_section(record), "theme": theme_variables(env)}
+    return seating_section(record, env)
+
+
+def seating_section(record: MeetingRecord, env: jinja2.Environment) -> dict[str, Any]:
+    """What the book's seating section shows: the plan as a data: URI and who is not seated.
+
+    Plain data only: the template writes the sentences around it.
+    """
+    plan = plan_seating(record)
+    svg = render_seating_svg(record, env)
     away = [
-        f"{short_form(a.record.person, a.role)} ({a.role})"
-        if a.role
-        else short_form(a.record.person)
+        {"name": short_form(a.record.person, a.role), "role": a.role or ""}
         for side in plan.sides
         for a in side.others
     ]
-    names = ", ".join(
+    seats = [
         f"{seat.precedence}. {short_form(seat.attendee.record.person, seat.attendee.role)}"
         for side in plan.sides[:2]
         for seat in side.seats
-    )
+    ]
     return {
         "svg": "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode(),
-        "alt": f"Seating plan. {names}",
+        "seats": seats,
         "not_seated": away,
-        "entrance": "guests" if plan.guests_face_entrance else "host",
+        "guests_face_entrance": plan.guests_face_entrance,
         "undrawn": [s.delegation.delegation.name for s in plan.sides[2:]],
     }

@@ -1,9 +1,11 @@
 """Writing systems in the data: text direction, CJK language hints and font coverage.
 
-Font coverage asks fontconfig (``fc-list``) once per run for the characters
-of every installed font; Pango, under WeasyPrint, falls back to any
-installed font, so a character no installed font has is a missing glyph in
-the PDF (and WeasyPrint's warning fails the build).
+Font coverage is what the bundled fonts have (:mod:`briefgen.fonts`: Latin,
+Cyrillic, Greek) plus what fontconfig (``fc-list``, asked once per run) finds
+installed; Pango, under WeasyPrint, falls back to any installed font, so a
+character none of them has is a missing glyph in the PDF (and WeasyPrint's
+warning fails the build).  This is the one place that decides it: the lint
+(BG413) and the PDF build's message both use it.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def script_name(char: str) -> str:
 
 
 def font_package(script: str) -> str:
-    """The Debian package that has fonts for ``script``."""
+    """The Debian package that has fonts for ``script`` (one the bundled fonts lack)."""
     if script in ("Chinese (Han)", "Japanese kana", "Korean Hangul"):
         return "fonts-noto-cjk"
     if script == "symbol":
@@ -127,14 +129,23 @@ def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
 
 
 def uncovered(chars: Iterable[str]) -> list[str]:
-    """The characters (sorted) that no installed font has; empty when fontconfig is missing."""
+    """The characters (sorted) that neither a bundled nor an installed font has.
+
+    Empty when fontconfig is missing (nothing can be said then).
+    """
+    from briefgen.render.fonts import MissingFonts, bundled_coverage
+
     coverage = installed_coverage()
     if coverage is None:
         return []
+    try:
+        bundled = bundled_coverage()
+    except (MissingFonts, ImportError):  # installed without the pdf extra
+        bundled = frozenset()
     starts, ends = coverage
     missing = []
     for char in sorted(set(chars)):
-        if not needs_glyph(char):
+        if not needs_glyph(char) or ord(char) in bundled:
             continue
         point = ord(char)
         index = bisect.bisect_right(starts, point) - 1

@@ -27,6 +27,7 @@ from briefgen.protocol.summit import (
 )
 from briefgen.render.i18n import translations_for
 from briefgen.render.sandbox import Hidden, render_plain
+from briefgen.render.seating_drawing import theme_variables
 from briefgen.render.tableplan import (
     HEAD_SIZE,
     PT,
@@ -219,6 +220,7 @@ def render_table_svg(record: MeetingRecord, env: jinja2.Environment) -> str:
     context = {
         "plan": table_view(plan, chair_of(record.meeting), title),
         "translations": Hidden(translations_for(env.loader.templates, record.meeting.language)),
+        "theme": theme_variables(env),
         "standalone": True,
     }
     try:

@@ -64,6 +64,7 @@ class ChangeSet:
             "marking": [_entry(c) for section, run in groups if section == "marking" for c in run],
             "groups": [
                 {
+                    "section": section,
                     "title": SECTION_TITLES[section],
                     "runs": [
                         {"context": context, "entries": [_entry(c) for c in entries]}
