@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 #: Bump when the layout of the cache or the meaning of a key changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 class KeyBuilder:

@@ -8,6 +8,7 @@ allowed to show a traceback.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +44,33 @@ class Problem:
         return f"{self.message}; {self.hint}" if self.hint else self.message
 
     def format(self, relative_to: Path | None = None) -> str:
-        """Render as ``file:line:col: error: message; hint [code]``, the compiler convention."""
-        return (
+        """Render as ``file:line:col: error: message; hint [code]``, the compiler convention.
+
+        The line is :func:`printable`: file names and quoted data cannot move
+        the cursor, colour the terminal or start a forged line.
+        """
+        return printable(
             f"{display_path(self.file, relative_to)}:{self.line}:{self.col}: "
             f"{self.severity}: {self.text()} [{self.code}]"
         )
+
+
+#: Characters never written raw to a terminal or a log: C0 and C1 controls (escape
+#: sequences, CR, LF, BS), DEL, bidirectional controls, line separators, surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every unprintable character shown as ``\\xNN`` / ``\\uNNNN``."""
+
+    def show(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char == "\n":
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(show, text)
 
 
 def display_path(path: Path, relative_to: Path | None = None) -> str:

@@ -26,8 +26,23 @@ class Limits:
     image_pixels: int = 40_000_000
     #: Bytes in one file attached to the PDF.
     attachment_bytes: int = 50_000_000
-    #: Seconds to render one meeting's PDF; 0 means no limit.
+    #: Files attached to one meeting's PDF.
+    attachments: int = 20
+    #: Bytes of all the files attached to one meeting's PDF together (each is read into memory).
+    attachments_total_bytes: int = 100_000_000
+    #: Items in one meeting's programme; a summit day has a few dozen.
+    programme_items: int = 1_000
+    #: Characters in one page a template renders (the HTML of a book, cards, pocket list);
+    #: also bounds a repeated string or list a template makes (``'a' * n``).
+    render_chars: int = 50_000_000
+    #: Seconds to render one meeting's outputs (templates and PDF layout); 0 means no limit.
     timeout: float = 300.0
+
+
+#: Combining marks in a row on one character: Unicode's stream-safe text format
+#: (UAX #15) allows 30; real text needs a handful.  Not a limit to raise: a longer
+#: run is always a mistake or an attack ("Zalgo" text), and it made text fitting slow.
+MAX_COMBINING_RUN = 30
 
 
 DEFAULT_LIMITS = Limits()

@@ -3,7 +3,8 @@
 Each corpus case is built with ``briefgen build``; it must fail with exactly its
 located messages and exit 1, and leave a pre-existing book.pdf byte-identical
 with no other file beside it.  ``setup.txt`` creates what git cannot hold:
-``symlink PATH TARGET``, ``fifo PATH``, ``append-bio PATH N`` (a bio of N words).
+``symlink PATH TARGET``, ``write PATH`` (a small
+secret-looking file), ``fifo PATH``, ``append-bio PATH N`` (a bio of N words).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def prepare(case: Path, root: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         if verb == "symlink":
             target.symlink_to(rest[0])
+        elif verb == "write":
+            target.write_text("[remote]\n\ttoken = secret\n", encoding="utf-8")
         elif verb == "fifo":
             os.mkfifo(target)
         elif verb == "append-bio":
@@ -149,10 +152,11 @@ def test_no_request_leaves_the_build(
         encoding="utf-8",
     )
     project = load_project(data_tree())
-    with pytest.raises(RenderError, match="refused to fetch"):
-        build_project(
-            project, BuildOptions(out_dir=tmp_path / "out", format="pdf", template_dir=templates)
-        )
+    for fmt in ("pdf", "html"):  # one policy for both outputs
+        with pytest.raises(RenderError, match="refers to resources outside it"):
+            build_project(
+                project, BuildOptions(out_dir=tmp_path / "out", format=fmt, template_dir=templates)
+            )
     root = data_tree(
         **{
             "people/boris-beta.yaml": "name:\n  given: Boris\n  family: Beta\n"

@@ -294,7 +294,7 @@ def test_connections_are_kept_alive_and_the_worker_script_is_served(
             assert response.version == 11
         assert response.getheader("Content-Type") == "text/javascript; charset=utf-8"
         assert response.getheader("Content-Security-Policy") == (
-            "default-src 'none'; connect-src 'self'"
+            "default-src 'none'; connect-src 'self'; frame-ancestors 'none'"
         )
         assert b'new EventSource("/_briefgen/events")' in body
     finally:

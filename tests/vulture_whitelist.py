@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from briefgen.cli import new
 from briefgen.codes import Code
 from briefgen.project.themes import TemplateSetLoader, Theme
+from briefgen.render import references, sandbox
 from briefgen.render.seating_drawing import TextItem
 from briefgen.schema.models import StrictModel
 from briefgen.serve import app, http, watch
@@ -44,3 +45,12 @@ TemplateSetLoader.get_source
 # Public API used by tests: the watcher's state and a drawn text's bounding box.
 watch.Watcher.alive
 TextItem.box
+# html.parser.HTMLParser calls these hooks; markdown-it calls validateLink.
+references._Checker.handle_startendtag
+references._Checker.handle_endtag
+references._Checker.handle_data
+SimpleNamespace().validateLink
+# Jinja reads these sandbox hooks (operators, calls, the compiled code's environment).
+sandbox.PlainSandbox.code_generator_class
+sandbox.PlainSandbox.intercepted_binops
+sandbox.PlainSandbox.call_binop

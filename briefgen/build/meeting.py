@@ -15,15 +15,17 @@ import jinja2
 from briefgen.errors import RenderError, UncommittedInputs
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.outputs.cache import pdf_key
+from briefgen.project.confine import Refusal, read_confined
 from briefgen.project.load import Project
 from briefgen.project.recipients import IssuedCopy, copy_file_name, register_csv
 from briefgen.project.themes import builtin_templates
 from briefgen.protocol.editions import book_marking, select
 from briefgen.render.book import BuildInfo, ChangeMarks, Copy, make_environment, render_book
+from briefgen.render.budget import render_budget
 from briefgen.render.i18n import upper
 from briefgen.render.photos import PhotoStore
 from briefgen.schema.models import Edition
-from briefgen.schema.records import AttachmentFile, MeetingRecord
+from briefgen.schema.records import MeetingRecord
 from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
 
 if TYPE_CHECKING:
@@ -54,36 +56,22 @@ def edition_record(
 
 
 def read_attachments(record: MeetingRecord, limits: Limits = DEFAULT_LIMITS) -> list[PdfAttachment]:
-    """The attachments' bytes, checked again to be regular files inside the meeting folder."""
+    """The attachments' bytes, confined again to the meeting folder (see :mod:`.confine`)."""
     from briefgen.outputs.pdf import PdfAttachment
 
     found = []
-    base = record.folder.resolve()
     for attachment in record.attachments:
-        found.append(
-            PdfAttachment(
-                attachment.name, read_inside(attachment, base, limits), attachment.description
-            )
+        data = read_confined(
+            record.folder.parent, attachment.path, limits.attachment_bytes, within=record.folder
         )
-    return found
-
-
-def read_inside(attachment: AttachmentFile, base: Path, limits: Limits) -> bytes:
-    try:
-        path = attachment.path.resolve()
-        if not path.is_relative_to(base) or not path.is_file():
+        if isinstance(data, Refusal):
             raise RenderError(
                 f"{attachment.path}: the attachment is no longer a file in the meeting folder"
             )
-        with path.open("rb") as stream:
-            data = stream.read(limits.attachment_bytes + 1)
-    except OSError as exc:
-        raise RenderError(
-            f"{attachment.path}: cannot read the attachment ({exc.strerror})"
-        ) from exc
-    if len(data) > limits.attachment_bytes:
-        raise RenderError(f"{attachment.path}: the attachment grew past the size limit")
-    return data
+        if len(data) > limits.attachment_bytes:
+            raise RenderError(f"{attachment.path}: the attachment grew past the size limit")
+        found.append(PdfAttachment(attachment.name, data, attachment.description))
+    return found
 
 
 def describe_build(version: VersionInfo | None) -> BuildInfo:
@@ -134,16 +122,17 @@ def book_html(
     edition = edition_of(project, options.edition)
     view = edition_record(project, record, edition)
     env = make_environment(options.template_dir, options.theme or "default")
-    return render_book(
-        view,
-        env,
-        options.render,
-        describe_build(version),
-        changes,
-        edition_label=(edition.label or "") if edition else "",
-        copy=copy,
-        photo_cache=photo_cache,
-    )
+    with render_budget(options.timeout, options.limits.render_chars):
+        return render_book(
+            view,
+            env,
+            options.render,
+            describe_build(version),
+            changes,
+            edition_label=(edition.label or "") if edition else "",
+            copy=copy,
+            photo_cache=photo_cache,
+        )
 
 
 def render_outputs(
@@ -258,7 +247,9 @@ def render_protocol_material(
     ):
         if fmt in (kind, "all"):
             report(name, "")
-            outputs.append((folder / name, pdf(render(record, env, options.render.paper))))
+            with render_budget(options.timeout, options.limits.render_chars):
+                html = render(record, env, options.render.paper)
+            outputs.append((folder / name, pdf(html)))
     return outputs
 
 

@@ -25,10 +25,11 @@ from briefgen.errors import (
     BriefgenError,
     BuildFailed,
     InvalidAtRevision,
+    OutputError,
     Problem,
     ValidationFailed,
 )
-from briefgen.outputs.atomic import write_atomic
+from briefgen.outputs.atomic import check_output_folder, remove_stale_temps, write_set
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
 from briefgen.outputs.pdfengine import require_pdf_engine
 from briefgen.project.load import Project
@@ -200,6 +201,9 @@ def build_project(
     if options.final:
         refuse_uncommitted(records, versions)
     cache = BuildCache.under(options.out_dir) if options.cacheable else None
+    check_output_folder(options.out_dir)
+    for record in records:  # what a killed build left behind
+        remove_stale_temps(output_folder(options.out_dir, record))
     jobs: list[MeetingJob] = []
     for record in records:
         job = plan_meeting(project, record, options, versions[record.id], cache)
@@ -212,16 +216,21 @@ def build_project(
     failures: list[str] = []
     problems: list[Problem] = []
     for result in run_jobs(jobs, options.jobs, progress):
-        if result.error is not None:
-            failures.append(f"meeting {result.meeting_id}: {result.error}")
-            problems += result.problems
-        else:
+        error = result.error
+        if error is None:
             report(Event(result.meeting_id, "start", "write"))
-            stored = store_result(result, cache)
+            try:
+                check_output_folder(options.out_dir, [path for path, _ in result.outputs])
+                stored = store_result(result, cache)
+            except OutputError as exc:
+                error, stored = str(exc), []
             written += stored
             for path in stored:
                 report(Event(result.meeting_id, "written", str(path), "", _took(result, path)))
-        report(Event(result.meeting_id, "failed" if result.error else "built"))
+        if error is not None:
+            failures.append(f"meeting {result.meeting_id}: {error}")
+            problems += result.problems
+        report(Event(result.meeting_id, "failed" if error else "built"))
     if failures:
         raise BuildFailed(failures, written, problems)
     return written
@@ -246,7 +255,7 @@ def plan_meeting(
         "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
         "config": repr(project.config),
     }
-    templates = options.template_dir or builtin_templates()
+    templates = [f for f in (options.template_dir, builtin_templates()) if f is not None]
     inputs = inputs_key(record.input_files(), templates, settings)
     keys = {name: output_key(inputs, name) for name in output_names(options.format)}
     folder = output_folder(options.out_dir, record)
@@ -390,9 +399,8 @@ def formats_for(requested: Format, stale: set[str]) -> list[Format]:
 
 
 def store_result(result: MeetingResult, cache: BuildCache | None) -> list[Path]:
-    """Write one meeting's outputs, each atomically, and note them in the cache."""
-    for path, data in result.outputs:
-        write_atomic(path, data)
+    """Write one meeting's outputs as one set (all replaced or none), note them in the cache."""
+    write_set(result.outputs)
     if cache is not None and result.keys:
         cache.record(
             result.meeting_id,

@@ -199,6 +199,7 @@ def load_checked(
             theme=looks[1],
         )
         emit(shown(check_project(project)), "text", make_console())
+        _note_shallow(root)
     try:
         edition_of(project, options.edition)
     except BriefgenError as exc:
@@ -266,3 +267,18 @@ def build_all(projects: list[Project], options: BuildOptions, display: BuildDisp
         )
     if failures:
         raise BuildFailed(failures, written, problems)
+
+
+def _note_shallow(root: Path) -> None:
+    """Say so when the data is a shallow clone: the version line cannot name the last change."""
+    from briefgen.vcs.gitinfo import find_repository, is_shallow
+
+    repo = find_repository(root)
+    if repo is not None and is_shallow(repo):
+        click.echo(
+            "note: this is a shallow clone, so the last commit that changed each meeting is "
+            "unknown: the version line names the checked-out commit without a date; fetch "
+            "the full history ('git fetch --unshallow'; in GitHub Actions: actions/checkout "
+            "with fetch-depth: 0) for the real version",
+            err=True,
+        )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from briefgen.cli.report import emit
-from briefgen.errors import BriefgenError, BuildFailed, Problem, ValidationFailed
+from briefgen.errors import BriefgenError, BuildFailed, Problem, ValidationFailed, printable
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Paper, ThemeName, names
 
@@ -88,7 +88,7 @@ def fail(message: str) -> None:
     from rich.text import Text
 
     text = Text("error:", style="bold red")
-    text.append(f" {message}", style=None)
+    text.append(f" {printable(message, keep_newlines=True)}", style=None)
     make_console().print(text)
 
 
@@ -198,20 +198,28 @@ def _parse_limits(ctx: click.Context, param: click.Parameter, values: tuple[str,
     return dict(parse_limit(value) for value in values)
 
 
+def _short(number: int) -> str:
+    """``50_000_000`` as ``50M``, ``2_000`` as ``2k``: the --limit help stays short."""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if number >= size and number % size == 0:
+            return f"{number // size}{suffix}"
+    return str(number)
+
+
 def limit_options(command: F) -> F:
     """``--limit KEY=VALUE`` (repeatable), which raises or lowers a limit on input."""
     for flag, field in reversed(_OLD_LIMIT_FLAGS):
         command = click.option(
             flag, f"limit_{field}", type=click.IntRange(1), default=None, hidden=True
         )(command)
-    defaults = ", ".join(f"{key} ({getattr(DEFAULT_LIMITS, key):_})" for key in LIMIT_KEYS)
+    defaults = ", ".join(f"{key}={_short(getattr(DEFAULT_LIMITS, key))}" for key in LIMIT_KEYS)
     return click.option(
         "--limit",
         "limit_choices",
         multiple=True,
         metavar="KEY=VALUE",
         callback=_parse_limits,
-        help=f"Raise or lower a limit on input; repeatable. Keys and defaults: {defaults}.",
+        help=f"Raise or lower a limit; repeatable. Keys and defaults: {defaults}.",
     )(command)
 
 
@@ -227,7 +235,7 @@ def template_options(command: F) -> F:
     return click.option(
         "--theme",
         type=click.Choice(names(ThemeName)),
-        help="Built-in look: default (A4, one topic and one person a page) or compact "
+        help="Built-in look: default (A4, serif, topics from a new page) or compact "
         "(US Letter, dense). Default: 'theme:' in briefgen.yaml, else default.",
     )(command)
 

@@ -36,6 +36,14 @@ from briefgen.schema.choices import Paper, ThemeName
     show_default=True,
     help="Address to listen on; anything but 127.0.0.1 lets other machines read the books.",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name requests may use besides the address, localhost and this machine's "
+    "names (repeatable); any other Host is refused, also with --host 0.0.0.0.",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the index in a web browser.")
 @book_options
 @click.option(
@@ -50,6 +58,7 @@ def serve(
     meeting_dir: Path | None,
     port: int,
     host: str,
+    allow_hosts: tuple[str, ...],
     open_browser: bool,
     family_caps: bool | None,
     paper: Paper | None,
@@ -81,7 +90,9 @@ def serve(
         limits=make_limits(kwargs),
     )
     level = verbosity()
-    options = ServeOptions(host=host, port=port, book=book, verbosity=level)
+    options = ServeOptions(
+        host=host, port=port, book=book, verbosity=level, allow_hosts=allow_hosts
+    )
     console = make_console()
 
     def log(message: str) -> None:

@@ -12,9 +12,17 @@ time (the next build is simply cold):
   target size (each file starts with the SHA-256 of the image, so a damaged
   one is recognised and made again).
 
+The cache never serves an output it did not write on this machine: each
+manifest and each cached photo carries an HMAC keyed by a random secret kept
+outside the output folder (:func:`machine_key`, in the user's cache folder)
+and bound to the cache folder's real path.  Outputs and a manifest committed
+to a repository, or copied from another folder or machine, fail the check and
+are simply built again.
+
 A key is a SHA-256 over every input of an output: the bytes and paths of the
-meeting's data files and photos, every file of the template folder (HTML
-templates and CSS), the briefgen version, the render options, the version
+meeting's data files and photos, every file of every folder the templates
+can be loaded from (the user's folder, the built-in files and themes: HTML
+templates, CSS, label catalogues), the briefgen version, the render options, the version
 line the cover prints (date and commit), and for PDFs the WeasyPrint version
 and a fingerprint of the installed fonts.  Unreadable or corrupted cache
 files are ignored (treated as a miss), never an error.
@@ -24,8 +32,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,24 +59,83 @@ FONT_DIRS = (
 
 
 def files_below(folder: Path) -> list[Path]:
-    """Every regular file below ``folder``, sorted (hidden files and caches skipped)."""
+    """Every file below ``folder`` a template could load, sorted.
+
+    Hidden names are skipped because the template loader refuses them too
+    (:mod:`briefgen.project.confine`); links are followed, as the loader does.
+    """
     found = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+    for current, dirs, files in os.walk(folder, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(current) / name for name in files if not name.startswith(".")]
     return sorted(found)
 
 
-def inputs_key(input_files: Iterable[Path], template_dir: Path, settings: Mapping[str, str]) -> str:
-    """The key of everything a meeting's outputs are made from, PDF engine aside."""
+def inputs_key(
+    input_files: Iterable[Path], template_dirs: Iterable[Path], settings: Mapping[str, str]
+) -> str:
+    """The key of everything a meeting's outputs are made from, PDF engine aside.
+
+    ``template_dirs`` are all the folders the templates are loaded from.
+    """
     key = KeyBuilder("inputs").add("briefgen", __version__)
     for name, value in sorted(settings.items()):
         key.add(f"setting:{name}", value)
     for path in input_files:
         key.add_file(path)
-    for path in files_below(template_dir):
-        key.add_file(path)
+    for folder in template_dirs:
+        key.add("template-folder", str(folder))
+        for path in files_below(folder):
+            key.add_file(path)
     return key.hexdigest()
+
+
+def machine_key_path() -> Path:
+    """Where this user's cache secret lives: outside every output folder and repository."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "briefgen" / "cache-key"
+
+
+def machine_key() -> bytes | None:
+    """This user's random cache secret, made on first use; ``None`` when it cannot be kept
+    (the cache is then never trusted, so every build is cold)."""
+    path = machine_key_path()
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def seal(folder: Path, *parts: bytes) -> str | None:
+    """An HMAC of ``parts`` under :func:`machine_key`, bound to ``folder``'s real path."""
+    key = machine_key()
+    if key is None:
+        return None
+    mac = hmac.new(key, str(folder.resolve()).encode("utf-8", "surrogateescape"), "sha256")
+    for part in parts:
+        mac.update(len(part).to_bytes(8, "big"))
+        mac.update(part)
+    return mac.hexdigest()
+
+
+def sealed(folder: Path, mac: object, *parts: bytes) -> bool:
+    """Whether ``mac`` is :func:`seal` of ``parts``: written here, by this user, unchanged."""
+    expected = seal(folder, *parts)
+    if isinstance(mac, str):
+        mac = mac.encode("utf-8", "replace")
+    if not isinstance(mac, bytes) or expected is None:
+        return False
+    return hmac.compare_digest(mac, expected.encode("ascii"))
 
 
 def output_key(inputs: str, name: str) -> str:
@@ -147,6 +216,9 @@ class BuildCache:
         outputs = document.get("outputs")
         if not isinstance(outputs, dict):
             return {}
+        body = json.dumps(outputs, sort_keys=True).encode()
+        if not sealed(self.root, document.get("mac"), meeting_id.encode(), body):
+            return {}  # not written by this user on this machine into this folder
         return {
             name: entry
             for name, entry in outputs.items()
@@ -203,7 +275,11 @@ class BuildCache:
             entries[name] = {"key": key, "sha256": digest}
             if pdf_keys and digest in pdf_keys:
                 entries[name]["pdf_key"] = pdf_keys[digest]
-        document = {"format": CACHE_FORMAT, "outputs": dict(sorted(entries.items()))}
+        outputs = dict(sorted(entries.items()))
+        mac = seal(self.root, meeting_id.encode(), json.dumps(outputs, sort_keys=True).encode())
+        if mac is None:
+            return
+        document = {"format": CACHE_FORMAT, "outputs": outputs, "mac": mac}
         # A cache that cannot be written only makes the next build slower.
         with contextlib.suppress(OutputError):
             write_atomic(self._manifest(meeting_id), json.dumps(document, indent=1).encode())
@@ -217,7 +293,8 @@ PHOTO_SUFFIXES = {".jpg": "image/jpeg", ".png": "image/png"}
 class PhotoCache:
     """Downscaled photos kept between builds (a :class:`briefgen.render.photos.PhotoStore`).
 
-    Each file starts with the SHA-256 of the image, so a damaged one is a miss.
+    Each file starts with an HMAC of its key and the image (see :func:`seal`),
+    so a damaged one, or one not written here, is a miss.
     """
 
     folder: Path
@@ -229,13 +306,17 @@ class PhotoCache:
                 stored = (self.folder / f"{key}{suffix}").read_bytes()
             except OSError:
                 continue
-            digest, data = stored[:32], stored[32:]
-            if data and hashlib.sha256(data).digest() == digest:
+            mac, data = stored[:64], stored[64:]
+            if data and sealed(self.folder, mac, key.encode(), data):
                 return data, kind
         return None
 
     def put(self, key: str, data: bytes, kind: str) -> None:
         """Keep a downscaled photo for the next build; failures are ignored."""
         suffix = next(s for s, k in PHOTO_SUFFIXES.items() if k == kind)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        mac = seal(self.folder, key.encode(), data)
+        if mac is None:
+            return
         with contextlib.suppress(OutputError):
-            write_atomic(self.folder / f"{key}{suffix}", hashlib.sha256(data).digest() + data)
+            write_atomic(self.folder / f"{key}{suffix}", mac.encode("ascii") + data)

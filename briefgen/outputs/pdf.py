@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import PdfEngineMissing, RenderError
 from briefgen.outputs.pdfengine import missing_engine
+from briefgen.project.confine import confine
 from briefgen.render.fonts import MissingFonts, bundled_font_files, font_face_css
 from briefgen.render.scripts import font_package
 from briefgen.schema.choices import PdfVariant, names
@@ -54,7 +55,7 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
 
     def __init__(self, allowed: Sequence[Path], files: Sequence[Path] = ()) -> None:
         super().__init__(allowed_protocols={"data", "file"}, fail_on_errors=True)
-        self._allowed = [folder.resolve() for folder in allowed]
+        self._allowed = list(allowed)
         self._files = frozenset(path.resolve() for path in files)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
@@ -62,12 +63,13 @@ class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file":
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            inside = path in self._files or any(
-                path.is_relative_to(folder) for folder in self._allowed
-            )
-            if inside and path.is_file():
-                return URLFetcherResponse(url, body=path.read_bytes())
+            path = Path(unquote(urlsplit(url).path))
+            if path.resolve() in self._files:  # briefgen's own bundled fonts, named exactly
+                return URLFetcherResponse(url, body=path.resolve().read_bytes())
+            for folder in self._allowed:
+                found = confine(folder, path)
+                if isinstance(found, Path):
+                    return URLFetcherResponse(url, body=found.read_bytes())
             raise ForbiddenResource(
                 f"refused to read '{path}': only files inside "
                 f"the project's asset folders may be used"

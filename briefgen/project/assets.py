@@ -8,6 +8,8 @@ from pathlib import Path
 
 from briefgen.errors import Problem
 from briefgen.limits import Limits
+from briefgen.project.config import PEOPLE_DIR
+from briefgen.project.confine import confine
 from briefgen.project.reader import Reader
 from briefgen.schema.models import Meeting
 from briefgen.schema.records import (
@@ -15,14 +17,15 @@ from briefgen.schema.records import (
 )
 from briefgen.schema.yamlread import DataPath, YamlDocument
 
-IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+#: "MPO" is a JPEG with a multi-picture segment (phones write them); its first frame is used.
+IMAGE_FORMATS = frozenset({"JPEG", "MPO", "PNG", "GIF", "WEBP"})
 
 
 def check_photo(
-    folder: Path, photo: str, document: YamlDocument, problems: list[Problem], limits: Limits
+    root: Path, photo: str, document: YamlDocument, problems: list[Problem], limits: Limits
 ) -> Path | None:
-    """Resolve a person's photo, or add the located problem and return None."""
-    found = locate_photo(folder, photo, limits)
+    """Resolve a person's photo under ``root``/people, or add the located problem."""
+    found = locate_photo(root, photo, limits)
     if isinstance(found, Path):
         return found
     code, message, hint = found
@@ -61,41 +64,43 @@ _ATTACHMENT = _Place(
 )
 
 
-def resolve_inside(folder: Path, relative: str, place: _Place) -> Path | tuple[str, str, str]:
-    """The regular file ``relative`` names inside ``folder`` (after links), or why not."""
+def resolve_inside(
+    root: Path, folder: Path, relative: str, place: _Place
+) -> Path | tuple[str, str, str]:
+    """The regular file ``relative`` names inside ``folder``, or why not (see :func:`confine`)."""
     if Path(relative).is_absolute() or "\\" in relative or ":" in relative or "\0" in relative:
         return (
             place.path_code,
             "is not a relative path",
             f"give it relative to {place.folder}, with '/' between folders",
         )
-    try:
-        base = folder.resolve()
-        target = (folder / relative).resolve()
-        if not target.is_relative_to(base):
-            return (
-                place.path_code,
-                f"is outside {place.folder} (after following links)",
-                place.outside_hint,
-            )
-        if not target.exists():
-            return (
-                place.file_code,
-                "does not exist",
-                f"check the path, relative to {place.folder}",
-            )
-        if not target.is_file():
-            return (place.file_code, "is not a regular file", f"point it at {place.target}")
-    except RuntimeError:
+    found = confine(root, folder / relative, within=folder)
+    if isinstance(found, Path):
+        return found
+    reason = found.reason
+    if reason == "outside":
+        return (
+            place.path_code,
+            f"is outside {place.folder} (after following links)",
+            place.outside_hint,
+        )
+    if reason == "hidden":
+        return (
+            place.path_code,
+            "is, or is reached through, a hidden name (starting with '.')",
+            "hidden files such as .git are never data; " + place.outside_hint,
+        )
+    if reason == "missing":
+        return (place.file_code, "does not exist", f"check the path, relative to {place.folder}")
+    if reason == "not-file":
+        return (place.file_code, "is not a regular file", f"point it at {place.target}")
+    if reason == "loop":
         return (place.path_code, "is a loop of symbolic links", f"point it at {place.target}")
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "invalid path"
-        return (place.path_code, f"cannot be used ({reason})", place.usable_hint)
-    return target
+    return (place.path_code, f"cannot be used ({found.detail})", place.usable_hint)
 
 
-def locate_photo(folder: Path, photo: str, limits: Limits) -> Path | tuple[str, str, str]:
-    target = resolve_inside(folder, photo, _PHOTO)
+def locate_photo(root: Path, photo: str, limits: Limits) -> Path | tuple[str, str, str]:
+    target = resolve_inside(root, root / PEOPLE_DIR, photo, _PHOTO)
     if not isinstance(target, Path):
         return target
     problem = check_image(target, limits)
@@ -142,12 +147,28 @@ def check_image(path: Path, limits: Limits) -> tuple[str, str, str] | None:
 def check_attachments(
     folder: Path, meeting: Meeting, document: YamlDocument, reader: Reader
 ) -> tuple[AttachmentFile, ...]:
-    """Resolve each attachment inside the meeting folder, or add a located problem."""
+    """Resolve each attachment inside the meeting folder, or add a located problem.
+
+    Their number and total size are bounded too: every attachment is read
+    into memory and embedded in each PDF of the meeting.
+    """
+    limits = reader.limits
+    if len(meeting.attachments) > limits.attachments:
+        reader.problems.append(
+            document.problem(
+                ("attachments",),
+                "BG217",
+                f"the meeting has {len(meeting.attachments):,} attachments, more than the "
+                f"limit of {limits.attachments:,}",
+                "attach fewer files (or one archive), or raise it with --limit attachments=N",
+            )
+        )
+        return ()
     found = []
     names: set[str] = set()
     for index, attachment in enumerate(meeting.attachments):
         where: DataPath = ("attachments", index, "file")
-        located = locate_attachment(folder, attachment.file, reader.limits)
+        located = locate_attachment(reader.root, folder, attachment.file, reader.limits)
         if isinstance(located, tuple):
             code, message, hint = located
             shown = attachment.file if len(attachment.file) <= 60 else attachment.file[:57] + "..."
@@ -167,11 +188,24 @@ def check_attachments(
             continue
         names.add(located.name)
         found.append(AttachmentFile(located, located.name, attachment.description))
+    total = sum(file.path.stat().st_size for file in found)
+    if total > limits.attachments_total_bytes:
+        reader.problems.append(
+            document.problem(
+                ("attachments",),
+                "BG316",
+                f"the attachments come to {total:,} bytes, more than the limit of "
+                f"{limits.attachments_total_bytes:,} for one meeting",
+                "attach smaller files, or raise it with --limit attachments_total_bytes=N",
+            )
+        )
     return tuple(found)
 
 
-def locate_attachment(folder: Path, file: str, limits: Limits) -> Path | tuple[str, str, str]:
-    target = resolve_inside(folder, file, _ATTACHMENT)
+def locate_attachment(
+    root: Path, folder: Path, file: str, limits: Limits
+) -> Path | tuple[str, str, str]:
+    target = resolve_inside(root, folder, file, _ATTACHMENT)
     if not isinstance(target, Path):
         return target
     try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from briefgen.errors import Problem, ValidationFailed
 from briefgen.limits import DEFAULT_LIMITS
+from briefgen.project.confine import confine
 from briefgen.project.reader import Reader
 from briefgen.protocol.editions import check_config
 from briefgen.schema.models import ProjectConfig
@@ -55,11 +56,7 @@ def template_folder(
     folder = root / (named or TEMPLATES_DIR)
     if named is None and not folder.exists() and not folder.is_symlink():
         return None
-    try:
-        inside = folder.resolve().is_relative_to(root.resolve()) and folder.resolve().is_dir()
-    except (OSError, RuntimeError):
-        inside = False
-    if inside:
+    if isinstance(confine(root, folder, folder=True), Path):
         return folder
     message = (
         f"the template folder '{named or TEMPLATES_DIR}' is not a folder inside the data folder"

@@ -146,7 +146,7 @@ def _load_people(
             own.problems.extend(errors)
         photo = None
         if person is not None and person.photo is not None and document is not None:
-            photo = check_photo(folder, person.photo, document, own.problems, limits)
+            photo = check_photo(root, person.photo, document, own.problems, limits)
         ok = (
             person is not None
             and document is not None

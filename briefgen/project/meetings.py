@@ -52,6 +52,17 @@ def load_meeting(
     if meeting is None or document is None:
         return None
     before = len(reader.problems)
+    if len(meeting.programme) > reader.limits.programme_items:
+        reader.problems.append(
+            document.problem(
+                ("programme",),
+                "BG217",
+                f"the programme has {len(meeting.programme):,} items, more than the limit "
+                f"of {reader.limits.programme_items:,}",
+                "split the meeting, or raise it with --limit programme_items=N if this is right",
+            )
+        )
+        return None
     reader.problems.extend(check_times(meeting, document))
     reader.problems.extend(check_meeting(meeting, document, config))
     attachments = check_attachments(folder, meeting, document, reader)

@@ -25,6 +25,7 @@ from types import MappingProxyType
 import jinja2
 from jinja2.loaders import split_template_path
 
+from briefgen.project.confine import confine
 from briefgen.schema.choices import Paper
 
 #: Largest template, stylesheet or catalogue read (bytes).
@@ -43,7 +44,7 @@ class Theme:
 
 THEMES: MappingProxyType[str, Theme] = MappingProxyType(
     {
-        "default": Theme("default", None, "a4", "A4, serif text, one topic and one person a page."),
+        "default": Theme("default", None, "a4", "A4, serif text, topics and biographies run on."),
         "compact": Theme(
             "compact",
             "themes/compact",
@@ -131,13 +132,8 @@ def _find(folders: list[Path], name: str) -> Path | None:
 
 def _confined(folder: Path, path: Path) -> Path | None:
     """``path`` resolved, if it is a regular file inside ``folder`` after following links."""
-    try:
-        resolved = path.resolve()
-        if resolved.is_relative_to(folder.resolve()) and resolved.is_file():
-            return resolved
-    except (OSError, RuntimeError):
-        pass
-    return None
+    found = confine(folder, path)
+    return found if isinstance(found, Path) else None
 
 
 def _read_text(path: Path) -> str:

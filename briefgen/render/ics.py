@@ -9,11 +9,21 @@ the build date.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from briefgen import __version__
 from briefgen.schema.models import Meeting
+
+#: Characters that end or break an iCalendar content line; the data's check rejects
+#: them (BG216), and a calendar never carries them even if a caller skipped the check.
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _text(value: str) -> str:
+    """One line of calendar text: every control character and line break becomes a space."""
+    return _BREAKS.sub(" ", value).strip()
 
 
 def programme_ics(meeting_id: str, meeting: Meeting, built: date) -> bytes:
@@ -24,7 +34,9 @@ def programme_ics(meeting_id: str, meeting: Meeting, built: date) -> bytes:
     calendar.add("prodid", f"-//briefgen//briefgen {__version__}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{meeting.short_title or meeting.title} ({meeting.marking})")
+    calendar.add(
+        "x-wr-calname", _text(f"{meeting.short_title or meeting.title} ({meeting.marking})")
+    )
     zone = ZoneInfo(meeting.timezone) if meeting.timezone else None
     if meeting.timezone:
         calendar.add("x-wr-timezone", meeting.timezone)
@@ -38,12 +50,12 @@ def programme_ics(meeting_id: str, meeting: Meeting, built: date) -> bytes:
         event.add("dtstart", datetime.combine(meeting.date, item.time, tzinfo=zone))
         if item.end is not None:
             event.add("dtend", datetime.combine(meeting.date, item.end, tzinfo=zone))
-        event.add("summary", item.title)
+        event.add("summary", _text(item.title))
         if item.place or place:
-            event.add("location", ", ".join(p for p in (item.place, place) if p))
-        lines = [f"Marking: {meeting.marking}", meeting.title]
+            event.add("location", _text(", ".join(p for p in (item.place, place) if p)))
+        lines = [_text(f"Marking: {meeting.marking}"), _text(meeting.title)]
         if item.attendees:
-            lines.append("Attending: " + "; ".join(item.attendees))
+            lines.append(_text("Attending: " + "; ".join(item.attendees)))
         event.add("description", "\n".join(lines))
         event.add("class", "CONFIDENTIAL")
         calendar.add_component(event)

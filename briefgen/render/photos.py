@@ -11,7 +11,15 @@ from briefgen import __version__
 from briefgen.digest import KeyBuilder
 from briefgen.errors import RenderError
 
-_IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+#: Pillow reads a phone photo with a multi-picture (MPO) segment as "MPO": a JPEG whose
+#: first frame is the photo; it is kept as a JPEG.
+_IMAGE_TYPES = {
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+}
 #: Printed size of a biography photo (width, height) in mm; book.css uses the same numbers.
 PHOTO_SIZE_MM = (32.0, 40.0)
 PRINT_DPI = 300

@@ -26,12 +26,26 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.defaults import DEFAULT_NAMESPACE
 from jinja2.environment import TemplateModule
-from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
+from jinja2.runtime import BlockReference, Context, LoopContext, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 from pydantic import BaseModel
+
+from briefgen.render.budget import (
+    bounded_binop,
+    bounded_concat,
+    bounded_filter,
+    bounded_iter,
+    check_arguments,
+    check_size,
+    check_time,
+    running,
+)
+from briefgen.render.references import refused_references
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -146,6 +160,35 @@ def _is_plain(obj: Any) -> bool:
     return isinstance(obj, (*SCALARS, dict, tuple, list, *RUNTIME))
 
 
+class _BoundedCodeGenerator(CodeGenerator):
+    """Compiles loops and ``a ~ b`` so that their work is bounded (see :mod:`.budget`).
+
+    The iterable of every ``{% for %}`` is walked through
+    ``environment.bounded_iter``, which looks at the clock as the loop runs.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loop_iterables: list[nodes.Node] = []
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.bounded_concat(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        self._loop_iterables.append(node.iter)
+        super().visit_For(node, frame)
+
+    def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        if any(node is seen for seen in self._loop_iterables):
+            self.write("environment.bounded_iter(")
+            super().visit(node, *args, **kwargs)
+            self.write(")")
+            return None
+        return super().visit(node, *args, **kwargs)
+
+
 class PlainSandbox(ImmutableSandboxedEnvironment):
     """A sandbox that allows plain data and vetted callables, nothing else.
 
@@ -155,11 +198,31 @@ class PlainSandbox(ImmutableSandboxedEnvironment):
     function marked :func:`vetted`, nor one of Jinja's kept globals.
     """
 
+    code_generator_class = _BoundedCodeGenerator
+    #: Operators that can make huge values; see :func:`briefgen.render.budget.bounded_binop`.
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         for name in DEFAULT_NAMESPACE:
             if name not in KEPT_GLOBALS:
                 self.globals.pop(name, None)
+        self.filters = {name: bounded_filter(name, f) for name, f in self.filters.items()}
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        return bounded_binop(operator, left, right)
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        owner = getattr(obj, "__self__", None)
+        name = getattr(obj, "__name__", "")
+        check_arguments(name, owner if isinstance(owner, str) else None, args, kwargs)
+        return super().call(context, obj, *args, **kwargs)
+
+    def bounded_concat(self, value: Any) -> Any:
+        return bounded_concat(value)
+
+    def bounded_iter(self, value: Any) -> Any:
+        return bounded_iter(value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in obj:
@@ -204,7 +267,14 @@ def render_plain(template: jinja2.Template, context: Mapping[str, Any]) -> str:
     """
     data = plain(context)
     try:
-        return template.render(data)
+        with running():
+            chunks, size = [], 0
+            for chunk in template.generate(data):
+                size += len(chunk)
+                check_size(size, "a page")
+                check_time()
+                chunks.append(chunk)
+        html = "".join(chunks)
     except jinja2.TemplateError:
         raise
     except TEMPLATE_FAULTS as exc:
@@ -215,6 +285,21 @@ def render_plain(template: jinja2.Template, context: Mapping[str, Any]) -> str:
             else f"{type(exc).__name__}: {exc}"
         )
         raise jinja2.TemplateError(f"{where}{kind}") from None
+    check_references(html, template.name or "the template")
+    return html
+
+
+def check_references(html: str, name: str) -> None:
+    """Refuse a page that would load anything from outside itself (see :mod:`.references`)."""
+    refused = refused_references(html)
+    if refused:
+        shown = "; ".join(f"line {line}: {what}" for line, what in refused[:5])
+        more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
+        raise jinja2.TemplateError(
+            f"{name} makes a page that refers to resources outside it: {shown}{more}; "
+            "embed images and styles as data: URLs or in <style>, "
+            "and link only to #anchors, http(s): or mailto:"
+        )
 
 
 def _template_frame(exc: BaseException) -> str:

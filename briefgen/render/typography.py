@@ -14,6 +14,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from briefgen.render.references import markdown_link_ok
+
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _DOUBLE_QUOTED = re.compile(r'(^|[\s(\[])"([^"\n]+)"(?=$|[\s.,;:!?)\]])')
 _SINGLE_QUOTED = re.compile(r"(^|[\s(\[])'([^'\n]+)'(?=$|[\s.,;:!?)\]])")
@@ -69,9 +71,12 @@ def render_markdown_diff(words: list[dict[str, str]]) -> Markup:
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """The book's Markdown: CommonMark, typographic quotes and dashes, no raw HTML, no images."""
-    return (
+    """The book's Markdown: CommonMark, typographic quotes and dashes, no raw HTML, no images,
+    and links only to http(s), mailto and #anchors (see :func:`markdown_link_ok`)."""
+    md = (
         MarkdownIt("commonmark", {"html": False, "typographer": True})
         .enable(["replacements", "smartquotes"])
         .disable("image")
     )
+    md.validateLink = markdown_link_ok  # type: ignore[method-assign]
+    return md

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from briefgen.errors import BriefgenError
 from briefgen.project.load import find_root
-from briefgen.serve.http import _LOOPBACK, App, make_handler, make_pages_environment
+from briefgen.serve.guard import allowed_hosts
+from briefgen.serve.http import App, make_handler, make_pages_environment
 from briefgen.serve.pdfjobs import MemoryPdfCache, PdfCache, PdfMaker, render_page_pdf
 from briefgen.serve.preview import Log, Preview, ServeOptions
 from briefgen.serve.watch import Watcher
@@ -65,10 +66,15 @@ class PreviewServer:
         """Bind, start watching, build every page once, then answer requests."""
         host = self.options.host
         server_class = _Server6 if ":" in host else _Server
-        allowed = None if host in ("0.0.0.0", "::", "") else frozenset(_LOOPBACK | {host.lower()})
+        allowed = allowed_hosts(host, self.options.allow_hosts)
         request_log = self._log if self.options.verbosity > 0 else None
         self._app = App(
-            self.preview, self.pdfs, make_pages_environment(), allowed, request_log=request_log
+            self.preview,
+            self.pdfs,
+            make_pages_environment(),
+            allowed,
+            public_roots=(self.root, self.preview.template_dir.resolve()),
+            request_log=request_log,
         )
         try:
             self._http = server_class((host, self.options.port), make_handler(self._app))

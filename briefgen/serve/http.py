@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import hashlib
 import json
 import re
@@ -25,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -33,6 +35,7 @@ from markupsafe import Markup
 
 from briefgen.errors import display_path
 from briefgen.project.themes import builtin_templates
+from briefgen.serve.guard import host_allowed, redact_paths, same_origin
 from briefgen.serve.pdfjobs import PdfMaker
 from briefgen.serve.preview import Page, Preview
 
@@ -40,7 +43,6 @@ from briefgen.serve.preview import Page, Preview
 INTERNAL = "_briefgen"
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: Seconds between keep-alive comments on an idle event stream.
 HEARTBEAT = 15.0
 #: The one event stream: every channel's version, at once and at every change.
@@ -138,7 +140,9 @@ class App:
     preview: Preview
     pdfs: PdfMaker
     pages_env: jinja2.Environment
-    allowed_hosts: frozenset[str] | None
+    allowed_hosts: frozenset[str]
+    #: Folders whose paths a message may show relative to; any other path shows its name only.
+    public_roots: tuple[Path, ...] = ()
     stopping: threading.Event = field(default_factory=threading.Event)
     #: Where each request is reported (``serve --verbose``); ``None``: nowhere.
     request_log: Callable[[str], None] | None = None
@@ -204,12 +208,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._text(HTTPStatus.NOT_FOUND, "Not found.\n")
 
     def _host_allowed(self) -> bool:
-        allowed = self.app.allowed_hosts
-        if allowed is None:
-            return True
-        host = self.headers.get("Host", "")
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return name.strip("[]").lower() in allowed
+        return host_allowed(self.headers.get("Host", ""), self.app.allowed_hosts)
+
+    def _cross_site(self) -> bool:
+        """Refuse (403) a request that would start work but does not come from the preview."""
+        if same_origin(self.headers):
+            return False
+        self._text(HTTPStatus.FORBIDDEN, "Forbidden: PDFs are made for the preview's own pages.\n")
+        return True
+
+    def _public(self, text: str) -> str:
+        return redact_paths(text, self.app.public_roots)
 
     # -- responses
 
@@ -235,9 +244,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        # No other site may frame any answer; the PDF only the preview's own PDF page.
+        framing = "SAMEORIGIN" if self._framed_by_self else "DENY"
+        self.send_header("X-Frame-Options", framing)
+
+    _framed_by_self = False
 
     def _text(self, status: HTTPStatus, text: str) -> None:
-        self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8")
+        body = self._public(text).encode("utf-8")
+        policy = {"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
+        self._send(status, body, "text/plain; charset=utf-8", policy)
 
     def _redirect(self, location: str) -> None:
         self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", {"Location": location})
@@ -286,7 +302,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _book(self, page: Page) -> None:
         if page.html is None:
-            self._page("problems.html.j2", page.id, page.version, page=page)
+            shown = dataclasses.replace(page, problems=tuple(map(self._public, page.problems)))
+            self._page("problems.html.j2", page.id, page.version, page=shown)
             return
         nonce = secrets.token_urlsafe(16)
         script = self._reload_script(page.id, page.version, nonce, book=True)
@@ -299,10 +316,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _worker(self) -> None:
         script = self.app.pages_env.get_template("reload-worker.js").render(events=EVENTS)
-        policy = {"Content-Security-Policy": "default-src 'none'; connect-src 'self'"}
+        policy = {
+            "Content-Security-Policy": (
+                "default-src 'none'; connect-src 'self'; frame-ancestors 'none'"
+            )
+        }
         self._send(HTTPStatus.OK, script.encode(), "text/javascript; charset=utf-8", policy)
 
     def _pdf_status(self, page: Page) -> None:
+        if self._cross_site():
+            return
         if page.html is None:
             status: dict[str, Any] = {
                 "state": "invalid",
@@ -310,9 +333,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             }
         else:
             status = self.app.pdfs.request(page).status()
-        self._send(HTTPStatus.OK, json.dumps(status).encode(), "application/json; charset=utf-8")
+            if status.get("error"):
+                status["error"] = self._public(str(status["error"]))
+        policy = {"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'"}
+        body = json.dumps(status).encode()
+        self._send(HTTPStatus.OK, body, "application/json; charset=utf-8", policy)
 
     def _pdf(self, page: Page) -> None:
+        if self._cross_site():
+            return
         if page.html is None:
             self._text(
                 HTTPStatus.CONFLICT,
@@ -331,7 +360,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._text(HTTPStatus.INTERNAL_SERVER_ERROR, f"The PDF failed: {job.error}\n")
             return
         disposition = f'inline; filename="{page.id}.pdf"'
-        self._send(HTTPStatus.OK, pdf, "application/pdf", {"Content-Disposition": disposition})
+        headers = {
+            "Content-Disposition": disposition,
+            "Content-Security-Policy": "default-src 'none'; frame-ancestors 'self'",
+        }
+        self._framed_by_self = True
+        self._send(HTTPStatus.OK, pdf, "application/pdf", headers)
 
     def _events(self) -> None:
         """Server-sent events: every channel's version now, then at every change.

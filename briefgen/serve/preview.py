@@ -40,6 +40,9 @@ class ServeOptions:
     book: BuildOptions = field(default_factory=BuildOptions)
     #: -1: report failed rebuilds only; 0: every rebuild; 1: every request too.
     verbosity: int = 0
+    #: Host names besides the bound address, loopback and this machine's names that
+    #: requests may use (``--allow-host``), e.g. a name other machines reach this one by.
+    allow_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ sentence saying what to do.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,6 +38,9 @@ class VersionInfo:
     short: str | None
     date: datetime | None
     changed: tuple[str, ...] = ()
+    #: A shallow clone cut the history at ``commit``: the inputs may have last changed
+    #: long before, so ``date`` is unknown (``None``) rather than the cut's date.
+    shallow: bool = False
 
     @property
     def dirty(self) -> bool:
@@ -204,7 +208,27 @@ def version_info(paths: Sequence[Path]) -> VersionInfo | None:
         message = log.stderr.decode("utf-8", "replace").strip()
         raise GitError(f"git log failed in {repo.top}: {message}")
     files = {rel for rel, path in relative.items() if not path.is_dir()}
-    return VersionInfo(commit, short, date, changed_files(repo, specs, files))
+    shallow = commit is not None and commit in shallow_boundary(repo)
+    if shallow:
+        date = None  # git would name the cut as the last change of every input
+    return VersionInfo(commit, short, date, changed_files(repo, specs, files), shallow)
+
+
+def shallow_boundary(repo: Repository) -> frozenset[str]:
+    """The commits where a shallow clone's history was cut (empty for a full clone).
+
+    ``git log -- paths`` in a shallow clone names the cut as the commit that
+    added every file, so its id and date say nothing about the inputs.
+    """
+    result = repo.run("rev-parse", "--git-path", "shallow", check=False)
+    name = result.stdout.decode("utf-8", "surrogateescape").strip()
+    if result.returncode != 0 or not name:
+        return frozenset()
+    path = Path(name) if Path(name).is_absolute() else repo.top / name
+    try:
+        return frozenset(path.read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
 
 
 def changed_files(
@@ -246,12 +270,22 @@ def source_date(version: VersionInfo | None, environ: Mapping[str, str] | None =
     env = os.environ if environ is None else environ
     value = env.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
-        if not value.isdigit():
-            raise BriefgenError(
-                f"SOURCE_DATE_EPOCH='{value}' is not a whole number of seconds since 1970; "
-                "set it to e.g. the output of 'git log -1 --format=%ct', or unset it"
-            )
-        return datetime.fromtimestamp(int(value), UTC)
+        return _epoch(value)
     if version is not None and not version.dirty and version.date is not None:
         return version.date
     return datetime.now(UTC).replace(microsecond=0)
+
+
+#: The last second of year 9999: later dates cannot be written in a PDF or a calendar.
+_LAST_EPOCH = 253_402_300_799
+
+
+def _epoch(value: str) -> datetime:
+    """``SOURCE_DATE_EPOCH`` as a date, or a :class:`BriefgenError` that says what is wrong."""
+    shown = repr(value if len(value) <= 40 else value[:37] + "...")
+    if re.fullmatch(r"[0-9]{1,20}", value) is None or int(value) > _LAST_EPOCH:
+        raise BriefgenError(
+            f"SOURCE_DATE_EPOCH={shown} is not a whole number of seconds from 1970 to the "
+            "year 9999; set it to e.g. the output of 'git log -1 --format=%ct', or unset it"
+        )
+    return datetime.fromtimestamp(int(value), UTC)

@@ -10,6 +10,7 @@ reported against ``REV:path`` so the user can find them with ``git show``.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -142,23 +143,58 @@ def _tree_entries(repo: Repository, commit: str, paths: list[str]) -> list[tuple
 
 
 def _write_blobs(repo: Repository, entries: list[tuple[str, str]], dest: Path) -> None:
-    """Write many blobs with one ``git cat-file --batch``."""
+    """Write many blobs with one ``git cat-file --batch``, each only at a checked path.
+
+    Tree entries are whatever the commit's author put there, and git's
+    plumbing accepts names such as ``..``, ``.`` or ones holding ``/``: every
+    path is checked name by name (:func:`snapshot_path`) and every file is
+    created new, never through a link, below ``dest``.
+    """
     if not entries:
         return
+    targets = [snapshot_path(dest, path) for _, path in entries]
     request = "".join(f"{object_id}\n" for object_id, _ in entries).encode("ascii")
     git = repo.run("cat-file", "--batch", stdin=request).stdout
     offset = 0
-    for object_id, path in entries:
+    for (object_id, path), target in zip(entries, targets, strict=True):
         end = git.index(b"\n", offset)
         header = git[offset:end].split()
         if len(header) != 3 or header[0].decode("ascii") != object_id:
             raise GitError(f"git cat-file gave an unexpected answer for {path}")
         size = int(header[2])
         start = end + 1
-        target = dest / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(git[start : start + size])
+        _create(dest, target, git[start : start + size], path)
         offset = start + size + 1
+
+
+def snapshot_path(dest: Path, path: str) -> Path:
+    """Where the tree entry ``path`` goes below ``dest``; :class:`GitError` if it could leave."""
+    names = path.split("/")
+    if any(name in ("", ".", "..") or "\0" in name or "\\" in name for name in names):
+        raise GitError(
+            f"the revision holds a file named {path!r}, which is not a plain path; "
+            "it cannot be read safely (was the commit crafted?)"
+        )
+    return dest.joinpath(*names)
+
+
+def _create(dest: Path, target: Path, data: bytes, path: str) -> None:
+    """Write a new file at ``target``: its folders are made here, never followed as links."""
+    try:
+        folder = dest
+        for name in target.relative_to(dest).parts[:-1]:
+            folder = folder / name
+            if not folder.is_dir() or folder.is_symlink():
+                folder.mkdir()
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        descriptor = os.open(target, flags, 0o644)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+    except OSError as exc:
+        raise GitError(
+            f"the revision's file {path!r} cannot be written to the snapshot "
+            f"({exc.strerror}); is the commit's tree malformed?"
+        ) from exc
 
 
 def _relabel(problem: Problem, tree: Path, revision: Revision) -> Problem:
