@@ -6,6 +6,10 @@ single-template Jinja + WeasyPrint script, and (b) headless Chromium printing
 briefgen's own HTML to PDF (Debian's ``chromium``; skipped with a note when it
 is not installed).  Peak RSS is per process (GNU time's %M, else ``wait4``); for
 a parallel batch it is the largest of the main process and its workers.
+
+``--baseline DIR`` (a source tree of another briefgen revision, e.g. ``git archive main |
+tar -x -C DIR``) adds a "before" column: every briefgen figure is measured for both
+revisions in the same run, one right after the other, on the same data.
 """
 
 from __future__ import annotations
@@ -87,8 +91,39 @@ def measure(command: list[str], repeat: int = 1, before: Callable[[], object] | 
     return Run(middle.seconds, max(run.rss_mb for run in runs), all(run.ok for run in runs))
 
 
-def briefgen(*args: str | Path) -> list[str]:
-    return [PYTHON, "-m", "briefgen", "build", *map(str, args)]
+def briefgen(*args: str | Path, source: Path | None = None) -> list[str]:
+    """``briefgen build ARGS``, from the installed package or from the source tree ``source``."""
+    if source is None:
+        return [PYTHON, "-m", "briefgen", "build", *map(str, args)]
+    start = (
+        f"import sys, runpy; sys.path.insert(0, {str(source)!r}); "
+        "runpy.run_module('briefgen', run_name='__main__')"
+    )
+    return [PYTHON, "-c", start, "build", *map(str, args)]
+
+
+def both(
+    args: list[str | Path],
+    repeat: int,
+    baseline: Path | None,
+    before: Callable[[str], object] | None = None,
+) -> tuple[Run, Run | None]:
+    """This revision's run and the baseline's (None without one), the same arguments each.
+
+    ``before(tag)`` runs untimed ahead of each run; an argument ``"{tag}"`` inside a path is
+    replaced by "" for this revision and "-before" for the baseline, so each keeps its folder.
+    """
+
+    def command(tag: str, source: Path | None) -> tuple[list[str], Callable[[], object] | None]:
+        filled = [Path(str(a).replace("{tag}", tag)) if isinstance(a, Path) else a for a in args]
+        return briefgen(*filled, source=source), (lambda: before(tag)) if before else None
+
+    ours_command, ours_before = command("", None)
+    ours = measure(ours_command, repeat, ours_before)
+    if baseline is None:
+        return ours, None
+    old_command, old_before = command("-before", baseline)
+    return ours, measure(old_command, repeat, old_before)
 
 
 def chromium_command(html: Path, pdf: Path, profile: Path) -> list[str]:
@@ -120,6 +155,7 @@ class Table:
         size: str = "-",
         other_size: str = "-",
         cold: Run | None = None,
+        old: Run | None = None,
     ) -> None:
         def secs(run: Run | None) -> str:
             return "-" if run is None else (f"{run.seconds:.2f}" if run.ok else "FAILED")
@@ -128,10 +164,14 @@ class Table:
             return "-" if run is None or not run.ok else f"{ours.seconds / run.seconds:.2f}×"
 
         faster = "-" if cold is None else f"{cold.seconds / ours.seconds:.1f}× faster"
+        gain = "-" if old is None or not old.ok else f"{old.seconds / ours.seconds:.2f}×"
         self.rows.append(
             [
                 name,
+                secs(old),
+                "-" if old is None else f"{old.rss_mb:.0f}",
                 secs(ours),
+                gain,
                 faster,
                 secs(naive),
                 ratio(naive),
@@ -146,7 +186,10 @@ class Table:
     def render(self) -> str:
         head = [
             "scenario",
+            "before s",
+            "before MB",
             "briefgen s",
+            "before ÷ now",
             "vs our cold",
             "naive s",
             "÷naive",
@@ -173,16 +216,25 @@ class Cold:
     naive_pdf: Path
 
 
-def cold_scenario(table: Table, work: Path, people: int, photos: int = 0, repeat: int = 1) -> Cold:
+def fresh(out: Path) -> Callable[[str], None]:
+    """A ``before`` hook of :func:`both`: remove the output folder (its cache with it)."""
+    return lambda tag: shutil.rmtree(str(out).replace("{tag}", tag), ignore_errors=True)
+
+
+def cold_scenario(
+    table: Table,
+    work: Path,
+    people: int,
+    photos: int = 0,
+    repeat: int = 1,
+    baseline: Path | None = None,
+) -> Cold:
     """Cold PDF of one meeting by the three pipelines (a fresh output folder each run)."""
     label = f"{people} people" + (f", {photos} photos of 3000 px" if photos else "")
     root = make_tree(work / f"data-{people}-{photos}", people, photos)
     out = work / f"out-{people}-{photos}"
-    ours = measure(
-        briefgen(root, "--out", out, "--format", "pdf"),
-        repeat,
-        before=lambda: shutil.rmtree(out, ignore_errors=True),
-    )
+    tagged = work / f"out-{people}-{photos}{{tag}}"
+    ours, old = both([root, "--out", tagged, "--format", "pdf"], repeat, baseline, fresh(tagged))
     measure_once(briefgen(root, "--out", out, "--format", "html"))  # for Chromium, untimed
     pdf = out / "m-0001" / "book.pdf"
     naive_pdf = work / f"naive-{people}-{photos}.pdf"
@@ -194,9 +246,23 @@ def cold_scenario(table: Table, work: Path, people: int, photos: int = 0, repeat
             chromium_command(out / "m-0001" / "book.html", chrome_pdf, work / "profile"), repeat
         )
     table.add(
-        f"cold PDF, {label}", ours, naive, chrome, kb(pdf), f"{kb(naive_pdf)} / {kb(chrome_pdf)}"
+        f"cold PDF, {label}",
+        ours,
+        naive,
+        chrome,
+        kb(pdf),
+        f"{kb(naive_pdf)} / {kb(chrome_pdf)}",
+        old=old,
     )
-    return Cold(root, out, ours, naive, chrome, pdf, naive_pdf)
+    if people == 100 and not photos:
+        every = work / f"all-{people}{{tag}}"
+        ours_all, old_all = both([root, "--out", every], repeat, baseline, fresh(every))
+        table.add(f"cold, all outputs, {label}", ours_all, cold=ours, old=old_all)
+        table.notes.append(
+            f"All outputs together / the book alone, {label}: {ours_all.seconds / ours.seconds:.2f}"
+            + (f" (before: {old_all.seconds / old.seconds:.2f})" if old and old_all else "")
+        )
+    return Cold(root, tagged, ours, naive, chrome, pdf, naive_pdf)
 
 
 def supports(flag: str) -> bool:
@@ -206,11 +272,11 @@ def supports(flag: str) -> bool:
     return flag in help_text
 
 
-def add_sentence(path: Path) -> Callable[[], None]:
+def add_sentence(path: Path) -> Callable[[str], None]:
     """A ``before`` hook: one more (different) sentence in the bio of the person in ``path``."""
     count = [0]
 
-    def change() -> None:
+    def change(_tag: str = "") -> None:
         count[0] += 1
         text = path.read_text(encoding="utf-8")
         path.write_text(text + f"  One more sentence, number {count[0]}.\n", encoding="utf-8")
@@ -228,66 +294,63 @@ def main() -> None:
         default=3,
         help="runs per figure, the median shown (the 1000-person book: 1)",
     )
+    parser.add_argument(
+        "--baseline", type=Path, help="a source tree of the revision to compare with ('before')"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     repeat = args.repeat
+    baseline = args.baseline.resolve() if args.baseline else None
     table = Table()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as temp:
         work = Path(temp)
         colds = {
-            people: cold_scenario(table, work, people, repeat=1 if people >= 1000 else repeat)
+            people: cold_scenario(
+                table, work, people, repeat=1 if people >= 1000 else repeat, baseline=baseline
+            )
             for people in sizes
         }
-        photos = cold_scenario(table, work, 12, photos=12, repeat=repeat)
+        photos = cold_scenario(table, work, 12, photos=12, repeat=repeat, baseline=baseline)
 
         example = work / "example" / "delegations"
         shutil.copytree(Path(__file__).resolve().parent.parent / "delegations", example)
-        html_out = work / "html"
-        html = briefgen(example, "--out", html_out, "--format", "html")
-        html_cold = measure(html, repeat, before=lambda: shutil.rmtree(html_out, True))
-        table.add("HTML-only build, example meeting (12 people), cold", html_cold)
-        table.add(
-            "HTML-only rebuild, example, nothing changed", measure(html, repeat), cold=html_cold
-        )
+        html_out = work / "html{tag}"
+        html: list[str | Path] = [example, "--out", html_out, "--format", "html"]
+        html_cold, html_old = both(html, repeat, baseline, fresh(html_out))
+        table.add("HTML-only build, example meeting (12 people), cold", html_cold, old=html_old)
+        ours, old = both(html, repeat, baseline)
+        table.add("HTML-only rebuild, example, nothing changed", ours, cold=html_cold, old=old)
         bio = next((example / "people").glob("*.yaml"))
-        table.add(
-            "HTML-only rebuild, example, one bio changed",
-            measure(html, repeat, before=add_sentence(bio)),
-            cold=html_cold,
-        )
+        ours, old = both(html, repeat, baseline, add_sentence(bio))
+        table.add("HTML-only rebuild, example, one bio changed", ours, cold=html_cold, old=old)
 
         size = 100 if 100 in colds else sizes[0]
         cold = colds[size]
-        build = briefgen(cold.root, "--out", cold.out, "--format", "pdf")
+        build: list[str | Path] = [cold.root, "--out", cold.out, "--format", "pdf"]
+        ours, old = both(build, repeat, baseline)
+        label = f"PDF rebuild, {size} people"
         table.add(
-            f"PDF rebuild, {size} people, nothing changed",
-            measure(build, repeat),
-            cold.naive,
-            cold.chrome,
-            cold=cold.ours,
+            f"{label}, nothing changed", ours, cold.naive, cold.chrome, cold=cold.ours, old=old
         )
+        changed = add_sentence(cold.root / "people" / "person-0003.yaml")
+        ours, old = both(build, repeat, baseline, changed)
         table.add(
-            f"PDF rebuild, {size} people, one bio changed",
-            measure(build, repeat, before=add_sentence(cold.root / "people" / "person-0003.yaml")),
-            cold.naive,
-            cold.chrome,
-            cold=cold.ours,
+            f"{label}, one bio changed", ours, cold.naive, cold.chrome, cold=cold.ours, old=old
         )
 
         batch = make_tree(work / "batch", 12, 0, meetings=args.batch)
         runs = {}
         for jobs in ("1", "2"):
-            out = work / f"batch-{jobs}"
-            runs[jobs] = measure(
-                briefgen(batch, "--out", out, "--jobs", jobs),
-                repeat,
-                before=lambda out=out: shutil.rmtree(out, True),
+            out = work / f"batch-{jobs}{{tag}}"
+            runs[jobs], old = both(
+                [batch, "--out", out, "--jobs", jobs], repeat, baseline, fresh(out)
             )
             table.add(
                 f"batch of {args.batch} meetings × 12 people, all outputs, -j {jobs}",
                 runs[jobs],
                 cold=runs["1"] if jobs != "1" else None,
+                old=old,
             )
 
         table.notes.append(
@@ -306,6 +369,8 @@ def main() -> None:
         f"{LOAD_BEFORE} / {os.getloadavg()[0]:.2f}; {time.perf_counter() - started:.0f} s"
     )
     print(f"Each figure is the median of {repeat} runs (1000 people: 1 run).")
+    if baseline is not None:
+        print(f"'before': the briefgen source tree in {baseline}, measured alongside.")
     if CHROMIUM is None:
         print("Chromium is not installed: its column is empty (apt-get install chromium).")
     print(table.render())
