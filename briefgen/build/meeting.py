@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,11 +143,13 @@ def render_outputs(
     photo_cache: PhotoStore | None = None,
     pdf_memo: PdfMemo | None = None,
     report: StepReport = _no_report,
+    wanted: Collection[str] | None = None,
 ) -> list[tuple[Path, bytes]]:
     """The files of one meeting as (path, content) pairs, nothing written yet.
 
     ``report(output, "")`` is called as each output starts, and
     ``report("", "page N")`` (then "writing the PDF") while a PDF is laid out.
+    ``wanted`` names the files to make among those the format writes (default: all).
     """
     edition = edition_of(project, options.edition)
     view = edition_record(project, record, edition)
@@ -163,7 +165,8 @@ def render_outputs(
         report("copies", "")
         return numbered_copies(project, record, options, version, folder, pdf)
     outputs: list[tuple[Path, bytes]] = []
-    if options.format in ("html", "pdf", "all"):
+    want = frozenset(("book.html", "book.pdf") if wanted is None else wanted)
+    if options.format in ("html", "pdf", "all") and want & {"book.html", "book.pdf"}:
         changes = None
         if options.changes_since is not None:
             from briefgen.vcs.changes import changes_since
@@ -173,13 +176,13 @@ def render_outputs(
         html = book_html(
             project, record, options, version, changes=changes, photo_cache=photo_cache
         )
-        if options.format in ("html", "all"):
+        if options.format in ("html", "all") and "book.html" in want:
             outputs.append((folder / "book.html", html.encode("utf-8")))
-        if options.format in ("pdf", "all"):
+        if options.format in ("pdf", "all") and "book.pdf" in want:
             report("book.pdf", "")
             outputs.append((folder / "book.pdf", pdf(html, book=True)))
     env = make_environment(options.template_dir, options.theme or "default")
-    return outputs + render_protocol_material(view, env, folder, options, pdf, report)
+    return outputs + render_protocol_material(view, env, folder, options, pdf, report, wanted)
 
 
 def _pdf_function(
@@ -231,13 +234,17 @@ def render_protocol_material(
     options: BuildOptions,
     pdf: Callable[..., bytes],
     report: StepReport = _no_report,
+    wanted: Collection[str] | None = None,
 ) -> list[tuple[Path, bytes]]:
-    """The seating plan SVG, place cards and pocket list that the format asks for, in memory."""
+    """The seating plan SVG, place cards and pocket list that the format asks for, in memory.
+
+    ``wanted`` names the files to make among these (default: all the format writes).
+    """
     from briefgen.render.material import render_place_cards, render_pocket, render_seating_svg
 
     fmt = options.format
     outputs: list[tuple[Path, bytes]] = []
-    if fmt in ("seating", "all"):
+    if fmt in ("seating", "all") and (wanted is None or "seating.svg" in wanted):
         report("seating.svg", "")
         svg = render_seating_svg(record, env)
         outputs.append((folder / "seating.svg", svg.encode("utf-8")))
@@ -245,7 +252,7 @@ def render_protocol_material(
         ("cards", "place-cards.pdf", render_place_cards),
         ("pocket", "pocket.pdf", render_pocket),
     ):
-        if fmt in (kind, "all"):
+        if fmt in (kind, "all") and (wanted is None or name in wanted):
             report(name, "")
             with render_budget(options.timeout, options.limits.render_chars):
                 html = render(record, env, options.render.paper)

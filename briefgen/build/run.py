@@ -10,17 +10,24 @@ comes back as :class:`Event` values, from worker processes through a queue.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from briefgen.build.meeting import (
+    PdfMemo,
+    describe_build,
+    meeting_version,
+    output_folder,
+    refuse_uncommitted,
+    render_outputs,
+)
+from briefgen.build.workers import exit_with_parent, relay
 from briefgen.errors import (
     BriefgenError,
     BuildFailed,
@@ -29,6 +36,7 @@ from briefgen.errors import (
     Problem,
     ValidationFailed,
 )
+from briefgen.options import BuildOptions, resolve_options
 from briefgen.outputs.atomic import check_output_folder, remove_stale_temps, write_set
 from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
 from briefgen.outputs.pdfengine import require_pdf_engine
@@ -39,18 +47,6 @@ from briefgen.schema.choices import Format
 from briefgen.schema.models import ProjectConfig
 from briefgen.schema.records import MeetingRecord
 from briefgen.vcs.gitinfo import VersionInfo
-
-if TYPE_CHECKING:
-    pass
-from briefgen.build.meeting import (
-    PdfMemo,
-    describe_build,
-    meeting_version,
-    output_folder,
-    refuse_uncommitted,
-    render_outputs,
-)
-from briefgen.options import BuildOptions, resolve_options
 
 #: BuildOptions that never change the bytes of an output, so not part of the cache key.
 _NOT_IN_KEY = frozenset({"out_dir", "format", "timeout", "final", "force", "jobs", "cache"})
@@ -63,7 +59,9 @@ OUTPUT_FILES: dict[str, tuple[Format, ...]] = {
     "place-cards.pdf": ("cards",),
     "pocket.pdf": ("pocket",),
 }
-_SINGLE: dict[Format, str] = {kinds[0]: name for name, kinds in OUTPUT_FILES.items()}
+
+#: Outputs laid out in a process of their own, beside the book, when a process would idle.
+_BESIDE_BOOK = frozenset({"place-cards.pdf", "pocket.pdf"})
 
 #: Seconds between reports of the page being laid out.
 PAGE_REPORT_SECONDS = 0.5
@@ -304,50 +302,76 @@ def run_jobs(
     """Render the jobs, in this process or ``processes`` at a time; results as they finish.
 
     Workers send their :class:`Event` values through a queue that a thread of
-    this process hands to ``progress``.
+    this process hands to ``progress``.  With fewer meetings than processes, a
+    meeting's place cards and pocket list are laid out beside its book
+    (:func:`split_jobs`); the meeting's result comes once all its parts are done.
     """
-    if processes <= 1 or len(jobs) <= 1:
+    tasks = split_jobs(jobs, processes)
+    if processes <= 1 or len(tasks) <= 1:
         sink = _Direct(progress) if progress is not None else None
         yield from (render_meeting(replace(job, events=sink)) for job in jobs)
         return
     if any(name.endswith(".pdf") for job in jobs for name in job.keys):
         # Import WeasyPrint (a second or so) once here: forked workers inherit it.
         from briefgen.outputs import pdf  # noqa: F401
+    parts = {job.record.id: sum(t.record.id == job.record.id for t in tasks) for job in jobs}
+    done: dict[str, list[tuple[int, MeetingResult]]] = {meeting: [] for meeting in parts}
     with (
-        _relay(progress) as queue,
-        ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool,
+        relay(progress) as queue,
+        ProcessPoolExecutor(
+            min(processes, len(tasks)), initializer=exit_with_parent, initargs=(os.getpid(),)
+        ) as pool,
     ):
-        futures = {pool.submit(render_meeting, replace(job, events=queue)): job for job in jobs}
+        futures = {
+            pool.submit(render_meeting, replace(task, events=queue)): (index, task)
+            for index, task in enumerate(tasks)
+        }
         for future in as_completed(futures):
+            index, task = futures[future]
             try:
-                yield future.result()
+                result = future.result()
             except BrokenProcessPool as exc:
-                job = futures[future]
-                yield MeetingResult(job.record.id, [], f"the worker process died ({exc})")
+                result = MeetingResult(task.record.id, [], f"the worker process died ({exc})")
+            done[task.record.id].append((index, result))
+            if len(done[task.record.id]) == parts[task.record.id]:
+                yield merge_results(
+                    [r for _, r in sorted(done[task.record.id], key=lambda d: d[0])]
+                )
 
 
-@contextlib.contextmanager
-def _relay(progress: Progress | None) -> Iterator[Any]:
-    """A queue worker processes can put events on, drained into ``progress`` by a thread."""
-    if progress is None:
-        yield None
-        return
-    import multiprocessing
+def split_jobs(jobs: Sequence[MeetingJob], processes: int) -> list[MeetingJob]:
+    """The jobs, a meeting's place cards and pocket list apart from its book when processes idle.
 
-    with multiprocessing.Manager() as manager:
-        queue = manager.Queue()
+    Laid out in a process of their own they cost no time beside the book; each
+    part reads the same inputs and the meeting is written when all are done.
+    """
+    if len(jobs) >= processes:
+        return list(jobs)
+    tasks: list[MeetingJob] = []
+    for job in jobs:
+        beside = {name: key for name, key in job.keys.items() if name in _BESIDE_BOOK}
+        if job.uncached or not beside or len(beside) == len(job.keys):
+            tasks.append(job)
+            continue
+        book = {name: key for name, key in job.keys.items() if name not in beside}
+        tasks += [replace(job, keys=book), replace(job, keys=beside)]
+    return tasks
 
-        def drain() -> None:
-            while (event := queue.get()) is not None:
-                progress(event)
 
-        thread = threading.Thread(target=drain, name="briefgen-progress", daemon=True)
-        thread.start()
-        try:
-            yield queue
-        finally:
-            queue.put(None)
-            thread.join(5)
+def merge_results(parts: Sequence[MeetingResult]) -> MeetingResult:
+    """One meeting's result from those of its parts: failed (nothing to write) if one failed."""
+    failed = [part for part in parts if part.error is not None]
+    if failed:
+        problems = tuple(problem for part in failed for problem in part.problems)
+        return replace(failed[0], outputs=[], problems=problems)
+    return MeetingResult(
+        parts[0].meeting_id,
+        [output for part in parts for output in part.outputs],
+        None,
+        {name: key for part in parts for name, key in part.keys.items()},
+        {digest: key for part in parts for digest, key in part.pdf_keys.items()},
+        seconds={name: took for part in parts for name, took in part.seconds.items()},
+    )
 
 
 def render_meeting(job: MeetingJob) -> MeetingResult:
@@ -363,17 +387,16 @@ def render_meeting(job: MeetingJob) -> MeetingResult:
             )
             timer.stop()
             return MeetingResult(job.record.id, everything, None, seconds=timer.seconds)
-        outputs: list[tuple[Path, bytes]] = []
-        for fmt in formats_for(options.format, set(job.keys)):
-            outputs += render_outputs(
-                project,
-                job.record,
-                replace(options, format=fmt),
-                job.version,
-                photo_cache=job.photo_cache,
-                pdf_memo=memo,
-                report=timer.report,
-            )
+        outputs = render_outputs(
+            project,
+            job.record,
+            options,
+            job.version,
+            photo_cache=job.photo_cache,
+            pdf_memo=memo,
+            report=timer.report,
+            wanted=frozenset(job.keys),
+        )
         timer.stop()
     except InvalidAtRevision as exc:
         errors = sum(1 for p in exc.problems if p.severity == "error")
@@ -389,13 +412,6 @@ def render_meeting(job: MeetingJob) -> MeetingResult:
     return MeetingResult(
         job.record.id, wanted, None, dict(job.keys), memo.made, seconds=timer.seconds
     )
-
-
-def formats_for(requested: Format, stale: set[str]) -> list[Format]:
-    """The formats to render so that every stale output is made, ``requested`` if all are."""
-    if set(output_names(requested)) == stale:
-        return [requested]
-    return [fmt for fmt, in_format in _SINGLE.items() if in_format in stale]
 
 
 def store_result(result: MeetingResult, cache: BuildCache | None) -> list[Path]:

@@ -1,0 +1,55 @@
+"""The helper processes of a parallel build: the relay of progress events and the parent watch.
+
+Worker processes put their events on a queue served by a manager process; a
+thread of the build drains it.  Every helper ends itself when the build that
+started it is gone (killed), instead of living on with its output pipes open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+
+@contextlib.contextmanager
+def relay(progress: Callable[[Any], None] | None) -> Iterator[Any]:
+    """A queue worker processes can put events on, drained into ``progress`` by a thread."""
+    if progress is None:
+        yield None
+        return
+    from multiprocessing.managers import SyncManager
+
+    manager = SyncManager()
+    manager.start(exit_with_parent, (os.getpid(),))
+    with manager:
+        queue = manager.Queue()
+
+        def drain() -> None:
+            while (event := queue.get()) is not None:
+                progress(event)
+
+        thread = threading.Thread(target=drain, name="briefgen-progress", daemon=True)
+        thread.start()
+        try:
+            yield queue
+        finally:
+            queue.put(None)
+            thread.join(5)
+
+
+def exit_with_parent(parent: int) -> None:
+    """Start a helper process (pool worker, event relay) that ends when the build is killed.
+
+    A killed build's helpers would otherwise live on, holding its output pipes open.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="briefgen-parent", daemon=True).start()
