@@ -191,4 +191,4 @@ def test_french_labels_in_the_plan(data_tree: DataTree) -> None:
 def test_a_small_drawing_stays_in_the_text_and_a_large_one_gets_its_sheet() -> None:
     assert paper_for(120, 90) == "inline"
     assert paper_for(200, 120) == "a4"
-    assert paper_for(380, 250) == "a3"
+    assert paper_for(360, 230) == "a3"
