@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "docs" / "pages"
 STRIP = REPO / "docs" / "example-pages.png"
 MEETING = "2017-09-28-ankara"
-#: Cover, contents, programme, a topic, delegations, a biography.
-STRIP_PAGES = (1, 2, 3, 4, 8, 10)
+#: Cover, contents, programme, a topic, delegations with the seating plan, biographies.
+STRIP_PAGES = (1, 2, 3, 4, 7, 8)
 
 
 def shrink(path: Path, colours: int = 64) -> None:

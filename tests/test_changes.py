@@ -73,10 +73,10 @@ def test_changes_since_adds_a_page_and_change_bars(repo: GitRepo, tmp_path: Path
     html = html_of(repo, tmp_path, changes_since="HEAD~1")
     page = html.split('<section class="changes" id="changes">', 1)[1].split("</section>", 1)[0]
     assert f"Changes since HEAD~1 ({first}, 2020-09-13)" in page
-    assert "The marking has changed:</strong> OFFICIAL → OFFICIAL-SENSITIVE" in page
-    assert "Restricted talks: 10:30–11:30 → 10:30–12:00" in page
+    assert "The marking has changed:</strong> was OFFICIAL, now OFFICIAL-SENSITIVE" in page
+    assert "Restricted talks: was 10:30–11:30, now 10:30–12:00" in page
     assert "<ins>joint</ins>" in page
-    assert "Deputy Minister → First Deputy Minister" in page
+    assert "office: was Deputy Minister, now First Deputy Minister" in page
     body = html.split("</section>", 1)[1]
     assert re.search(r'<tr class="changed">\s*<td class="time">10:30', body)
     assert re.search(r'<li class="changed">We propose a joint working group', body)

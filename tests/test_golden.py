@@ -58,3 +58,22 @@ def test_example_book_matches_golden(
             "if the change is intended, run `make golden` and review the diff"
         )
     actual.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "quoted"),
+    [("en", "“Astana”"), ("fr", "«\u202fAstana\u202f»"), ("ru", "«Astana»"), ("tr", "“Astana”")],
+)
+def test_quotation_marks_follow_the_book_language(
+    language: str, quoted: str, tmp_path: Path
+) -> None:
+    root = example_in(language, tmp_path)
+    meeting = next(root.glob("*/meeting.yaml"))
+    text = meeting.read_text(encoding="utf-8").replace(
+        "title: Russia–Turkey talks at presidential level",
+        'title: Russia–Turkey talks on "Astana"',
+    )
+    meeting.write_text(text, encoding="utf-8")
+    [record] = load_project(root).meetings
+    html = render_book(record, make_environment(None, "default"), RenderOptions(), FIXED_BUILD)
+    assert f"Russia–Turkey talks on {quoted}" in html

@@ -40,7 +40,9 @@ def test_a_shallow_clone_says_so_and_prints_no_false_date(tmp_path: Path) -> Non
     )
     assert result.exit_code == 0, result.output
     assert "shallow clone" in result.stderr and "fetch-depth: 0" in result.stderr
-    assert "2023" not in (tmp_path / "out" / "m" / "book.html").read_text()
+    html = (tmp_path / "out" / "m" / "book.html").read_text()
+    assert "2023" not in html
+    assert f"Version {shallow.short} ·" in html and " of ·" not in html
 
 
 @pytest.mark.parametrize("link", ["build", "build/m"])

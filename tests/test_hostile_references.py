@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from briefgen.cli.main import main
 from briefgen.project.themes import builtin_templates
-from briefgen.render.book import render_markdown
 from briefgen.render.references import refused_references
+from briefgen.render.typography import render_markdown
 
 from .conftest import DataTree
 
@@ -86,7 +86,7 @@ def test_html_and_pdf_builds_refuse_the_same_user_template(
 
 def test_relative_markdown_links_never_become_file_links() -> None:
     html = str(
-        render_markdown("[minutes](minutes.pdf) [up](../../etc/passwd) [web](https://a.org)")
+        render_markdown(None, "[minutes](minutes.pdf) [up](../../etc/passwd) [web](https://a.org)")
     )
     assert 'href="minutes.pdf"' not in html and "file:" not in html
     assert '<a href="https://a.org">web</a>' in html

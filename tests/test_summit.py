@@ -143,7 +143,7 @@ def test_labels_never_overlap(shape: str, count: int) -> None:
     assert min(b[0] for b in boxes) >= 0 and max(b[2] for b in boxes) <= drawing.width
     paper = paper_for(drawing.width, drawing.height)
     if count <= 12:
-        assert paper in ("a4", "a3", "a2")
+        assert paper in ("inline", "a4", "a3", "a2")
     elif count <= 40 and shape != "round":
         assert paper in ("a4", "a3", "a2", "a1")
 
@@ -186,3 +186,9 @@ def test_french_labels_in_the_plan(data_tree: DataTree) -> None:
     html = render_book(record, make_environment())
     assert "Ordre des délégations" in html and "Plan de table" in html
     assert "tiré au sort" in html and "Photo de famille" in html
+
+
+def test_a_small_drawing_stays_in_the_text_and_a_large_one_gets_its_sheet() -> None:
+    assert paper_for(120, 90) == "inline"
+    assert paper_for(200, 120) == "a4"
+    assert paper_for(360, 230) == "a3"

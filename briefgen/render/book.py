@@ -45,7 +45,12 @@ from briefgen.render.photos import PhotoStore, embed_photo
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction
 from briefgen.render.summit import perspective_first
-from briefgen.render.typography import markdown_parser, render_markdown_diff, typographic
+from briefgen.render.typography import (
+    render_markdown,
+    render_markdown_diff,
+    render_markdown_inline,
+    typographic,
+)
 from briefgen.schema.choices import Paper
 from briefgen.schema.models import Meeting
 from briefgen.schema.records import Attendee, DelegationRecord, MeetingRecord, PersonRecord
@@ -188,16 +193,6 @@ def page_parts(label: str) -> dict[str, Markup]:
 def dir_attribute(text: str | None) -> Markup:
     """`` dir="rtl"`` for right-to-left text (Arabic, Hebrew) inside the left-to-right book."""
     return Markup(' dir="rtl"') if text and direction(text) == "rtl" else Markup("")
-
-
-def render_markdown(text: str) -> Markup:
-    """Block Markdown → HTML; raw HTML is shown as text, images and unsafe links dropped."""
-    return Markup(markdown_parser().render(text))
-
-
-def render_markdown_inline(text: str) -> Markup:
-    """One line of Markdown (a list item) → inline HTML."""
-    return Markup(markdown_parser().renderInline(text))
 
 
 def format_clock(value: time | None) -> str:

@@ -215,8 +215,16 @@ def layout_rectangle(labels: dict[int, Label], slots: int, bottom: bool) -> dict
     return {"kind": kind, "x": -width / 2, "y": -height / 2, "w": width, "h": height}
 
 
+#: Width and height (mm) a drawing may take inside the text of a portrait A4 page.
+INLINE_ROOM = (165.0, 190.0)
+
+
 def paper_for(width: float, height: float) -> str:
-    """The smallest ISO sheet, landscape, on which a drawing of this size fits at 100 %."""
+    """Where a drawing of this size goes at 100 %: ``inline`` in the text when it fits
+    there (a small summit keeps its order, plan and photo on one page), else the
+    smallest ISO sheet, landscape, that holds it."""
+    if width <= INLINE_ROOM[0] and height <= INLINE_ROOM[1]:
+        return "inline"
     room_x, room_y = PAGE_ROOM
     for name, short, long in PAPERS:
         if width <= long - room_x and height <= short - room_y:

@@ -9,6 +9,7 @@ templates ask whether an item of the book carries a change bar.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from briefgen.render.book import ChangeMarks
 from briefgen.schema.records import MeetingRecord
 from briefgen.vcs.changeset import Change
 from briefgen.vcs.diff import diff_meetings
-from briefgen.vcs.diffreport import SECTION_TITLES, by_context, describe, grouped, revision_text
+from briefgen.vcs.diffreport import SECTION_TITLES, by_context, grouped, revision_text
 
 
 def book_mark(change: Change) -> tuple[Any, ...] | None:
@@ -77,19 +78,67 @@ class ChangeSet:
         }
 
 
+#: Changes whose label is "<name>, <term>" (the item or person, then what of it changed).
+_NAMED_TERMS = ("place", "precedence", "role")
+#: Line lists whose items are labelled "<term> <number>".
+_NUMBERED = {
+    "objective": "Objective",
+    "press": "Press line",
+    "point": "point",
+    "if-raised": "if raised",
+}
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+
+
 def _entry(change: Change) -> dict[str, Any]:
-    """One line: the action, and either the word-level edit or a sentence."""
-    words = (
-        [{"op": w.op, "text": w.text} for w in change.words] if change.action == "edited" else []
-    )
+    """One line of the changes page as parts the template words in the book's language.
+
+    ``name`` is text from the data (a title, a person); ``term`` is an English
+    catalogue key for what changed ("role", "point"), ``number`` its position;
+    ``kind`` picks the sentence: ``words`` (a word-level edit), ``text`` (a line
+    added or removed), ``image``, ``position`` or ``values`` (was … now …).
+    """
+    name, term, number = _label_parts(change)
+    before, after = (_plain_number(v) for v in (change.before, change.after))
+    kind = "values"
+    if change.action == "edited" and change.words:
+        kind = "words"
+    elif change.action in ("added", "removed"):
+        kind = "text"
+    elif change.action == "replaced":
+        kind = "image"
+    elif change.action == "moved" and change.subject in _NUMBERED:
+        kind = "position"
+    words = [{"op": w.op, "text": w.text} for w in change.words] if kind == "words" else []
     return {
         "action": change.action,
-        "label": change.label,
+        "kind": kind,
+        "name": name,
+        "term": term,
+        "number": number,
         "words": words,
-        "text": describe(change),
-        "before": change.before,
-        "after": change.after,
+        "before": before,
+        "after": after,
     }
+
+
+def _label_parts(change: Change) -> tuple[str, str, int | None]:
+    """(name from the data, English term, number) that together make ``change.label``."""
+    where = change.where
+    if change.subject in _NUMBERED and where.item is not None:
+        return "", _NUMBERED[change.subject], where.item + 1
+    for term in _NAMED_TERMS:
+        if change.label.endswith(f", {term}"):
+            return change.label.removesuffix(f", {term}"), term, None
+    if change.subject in ("meeting", "delegation", "person", "photo", "background"):
+        return "", change.label, None
+    return change.label, "", None
+
+
+def _plain_number(value: str | None) -> str | None:
+    """An English ordinal ("2nd") as its number, for books in any language."""
+    match = _ORDINAL.match(value or "")
+    return match.group(1) if match else value
 
 
 def changes_since(
