@@ -20,10 +20,17 @@ from click.testing import CliRunner
 
 from briefgen.cli.main import main
 from briefgen.options import BuildOptions
+from briefgen.project.themes import builtin_templates
 from briefgen.serve.app import PreviewServer
 from briefgen.serve.http import content_security_policy, inject_before_body_end, parse_route
 from briefgen.serve.pdfjobs import MemoryPdfCache
-from briefgen.serve.preview import EVERY_MEETING, Page, ServeOptions, affected_meetings
+from briefgen.serve.preview import (
+    EVERY_MEETING,
+    Page,
+    ServeOptions,
+    affected_meetings,
+    build_page,
+)
 from briefgen.serve.watch import Watcher
 
 from .conftest import EXAMPLE, DataTree, require_tool
@@ -628,3 +635,16 @@ def test_browser_ten_tabs_all_show_an_edit_within_a_second(
         eleventh.navigate(running.url + "m/", timeout=5)
         assert edited in eleventh.text()
         print(f"an eleventh tab loaded in {time.monotonic() - opened:.3f} s")
+
+
+def test_preview_pdfs_are_laid_out_under_the_build_timeout(data_tree: DataTree) -> None:
+    from briefgen.errors import RenderError
+    from briefgen.serve.pdfjobs import render_page_pdf
+
+    root = data_tree()
+    page = build_page(root, root / "m", free_options())
+    assert page.html is not None
+    pdf = render_page_pdf(root, builtin_templates(), 60)(page, page.html)
+    assert pdf.startswith(b"%PDF-")
+    with pytest.raises(RenderError, match=r"longer than 0\.001 seconds"):
+        render_page_pdf(root, builtin_templates(), 0.001)(page, page.html)

@@ -47,7 +47,8 @@ class PreviewServer:
         self.preview = Preview(self.root, folders, options, self._log)
         template_dir = self.preview.template_dir.resolve()
         cache = pdf_cache if pdf_cache is not None else MemoryPdfCache()
-        self.pdfs = PdfMaker(cache, render_page_pdf(self.root, template_dir))
+        renderer = render_page_pdf(self.root, template_dir, options.book.timeout)
+        self.pdfs = PdfMaker(cache, renderer)
         self.watcher = Watcher([self.root, template_dir], self.preview.on_change)
         self._http: _Server | None = None
         self._thread: threading.Thread | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import queue
 import threading
 import time
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, RenderError
 from briefgen.project.config import PEOPLE_DIR
 from briefgen.serve.preview import Page
 
@@ -135,17 +136,63 @@ class PdfMaker:
         return self._cache.get(job.key)
 
 
-def render_page_pdf(root: Path, template_dir: Path) -> PdfRenderer:
+def render_page_pdf(root: Path, template_dir: Path, timeout: float | None = None) -> PdfRenderer:
     """A renderer with the same sandbox as ``build``: the data and template folders only.
 
-    There is no time limit: WeasyPrint's is a SIGALRM, which only the main thread
-    can use, and the preview's user can always stop waiting.
+    Each PDF is laid out in a child process (forked from a single-threaded
+    fork server that has WeasyPrint loaded), so ``timeout`` holds as in a
+    build: the layout's own alarm runs in the child's main thread, and a child
+    that outlives it is killed.  None or 0: no limit.
     """
 
     def render(page: Page, html: str) -> bytes:
-        from briefgen.outputs.pdf import render_pdf
-
         allowed = [root / PEOPLE_DIR, page.folder, template_dir]
-        return render_pdf(html, base_dir=page.folder, allowed=allowed, timeout=None)
+        return lay_out_in_child(html, page.folder, allowed, timeout)
 
     return render
+
+
+def lay_out_in_child(
+    html: str, base_dir: Path, allowed: list[Path], timeout: float | None
+) -> bytes:
+    """``render_pdf`` in a child process, killed when it runs past ``timeout`` (+5 s grace)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["briefgen.outputs.pdf"])
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_lay_out, args=(sender, html, base_dir, allowed, timeout), daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout + 5 if timeout else None):
+            raise RenderError(
+                f"the PDF took longer than {timeout:g} seconds to lay out; "
+                "shorten the content or raise --timeout"
+            )
+        ok, payload = receiver.recv()
+    except EOFError:
+        raise RenderError("the PDF layout process ended without a result") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(2)
+        receiver.close()
+    if not ok:
+        raise RenderError(payload)
+    assert isinstance(payload, bytes)
+    return payload
+
+
+def _lay_out(
+    sender: Any, html: str, base_dir: Path, allowed: list[Path], timeout: float | None
+) -> None:
+    """The child's work: the PDF bytes, or the user error's message, back through ``sender``."""
+    from briefgen.outputs.pdf import render_pdf
+
+    try:
+        sender.send((True, render_pdf(html, base_dir=base_dir, allowed=allowed, timeout=timeout)))
+    except BriefgenError as exc:
+        sender.send((False, str(exc)))
+    finally:
+        sender.close()
