@@ -77,6 +77,7 @@ def font_face_css() -> str:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def bundled_coverage() -> frozenset[int]:
     """Code points every bundled family has (regular and italic alike)."""
     from fontTools.ttLib import TTFont

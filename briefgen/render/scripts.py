@@ -131,22 +131,23 @@ def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
 def uncovered(chars: Iterable[str]) -> list[str]:
     """The characters (sorted) that neither a bundled nor an installed font has.
 
-    Empty when fontconfig is missing (nothing can be said then).
+    The bundled fonts are asked first, so text they cover (Latin, Cyrillic,
+    Greek) never starts fontconfig.  Empty when fontconfig is missing and the
+    bundled fonts lack a character (nothing can be said then).
     """
     from briefgen.render.fonts import MissingFonts, bundled_coverage
 
-    coverage = installed_coverage()
-    if coverage is None:
-        return []
     try:
         bundled = bundled_coverage()
     except (MissingFonts, ImportError):  # installed without the pdf extra
         bundled = frozenset()
+    rest = [c for c in sorted(set(chars)) if needs_glyph(c) and ord(c) not in bundled]
+    coverage = installed_coverage() if rest else None
+    if coverage is None:
+        return []
     starts, ends = coverage
     missing = []
-    for char in sorted(set(chars)):
-        if not needs_glyph(char) or ord(char) in bundled:
-            continue
+    for char in rest:
         point = ord(char)
         index = bisect.bisect_right(starts, point) - 1
         if index < 0 or ends[index] < point:
