@@ -31,6 +31,7 @@ from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
 if TYPE_CHECKING:
     from briefgen.outputs.pdf import PdfAttachment
 from briefgen.options import BuildOptions, edition_of
+from briefgen.project.config import asset_folders
 
 #: ``report(output, detail)``: an output starts (``detail`` empty) or a PDF reached a page.
 StepReport = Callable[[str, str], None]
@@ -199,9 +200,7 @@ def _pdf_function(
     is unchanged come from ``pdf_memo`` instead of being laid out again.
     """
     created = source_date(version)
-    allowed = [project.root / "people", view.folder, builtin_templates()]
-    if options.template_dir is not None:
-        allowed.append(options.template_dir)
+    allowed = asset_folders(project.root, view.folder, options.template_dir)
 
     def lay_out(html: str, book: bool) -> bytes:
         from briefgen.outputs.pdf import render_pdf

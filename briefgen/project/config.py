@@ -8,6 +8,7 @@ from briefgen.errors import Problem, ValidationFailed
 from briefgen.limits import DEFAULT_LIMITS
 from briefgen.project.confine import confine
 from briefgen.project.reader import Reader
+from briefgen.project.themes import builtin_templates
 from briefgen.protocol.editions import check_config
 from briefgen.schema.models import ProjectConfig
 from briefgen.schema.validate import validate_document
@@ -71,3 +72,13 @@ def template_folder(
 
 #: Bidirectional embedding, override and isolate controls: they can make printed text
 #: read differently from what a reviewer sees in the diff ("Trojan Source").
+
+
+def asset_folders(root: Path, meeting_folder: Path, template_dir: Path | None) -> list[Path]:
+    """The folders a meeting's PDF may fetch files from, for build and preview alike:
+    ``people/`` (photos), the meeting folder, the built-in templates and the
+    user's template folder (when there is one)."""
+    folders = [root / PEOPLE_DIR, meeting_folder, builtin_templates()]
+    if template_dir is not None and template_dir not in folders:
+        folders.append(template_dir)
+    return folders

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from briefgen.errors import BriefgenError, RenderError
-from briefgen.project.config import PEOPLE_DIR
+from briefgen.project.config import asset_folders
 from briefgen.serve.preview import Page
 
 
@@ -146,7 +146,7 @@ def render_page_pdf(root: Path, template_dir: Path, timeout: float | None = None
     """
 
     def render(page: Page, html: str) -> bytes:
-        allowed = [root / PEOPLE_DIR, page.folder, template_dir]
+        allowed = asset_folders(root, page.folder, template_dir)
         return lay_out_in_child(html, page.folder, allowed, timeout)
 
     return render
