@@ -582,6 +582,19 @@ def test_browser_follows_the_pdf_link_to_the_pdf_page_and_back(
         assert "Briefing books" in tab.text()
 
 
+#: Notes (browser clock, ms) when the page in place first shows the edit (CHECK).
+_OBSERVE_EDIT = """
+window.__briefgenShown = null;
+new MutationObserver(function () {
+  if (window.__briefgenShown === null && (CHECK)) { window.__briefgenShown = Date.now(); }
+}).observe(document.documentElement, {subtree: true, childList: true, characterData: true});
+"""
+#: When the tab showed the edit: noted in place, or else when its reloaded document loaded.
+_SHOWN_AT = """(function () {
+  if (window.__briefgenShown) { return window.__briefgenShown; }
+  var nav = performance.getEntriesByType("navigation")[0];
+  return performance.timeOrigin + (nav ? nav.domContentLoadedEventEnd : 0);
+})()"""
 #: Ten tabs: the index, books (two URLs for the same book) and PDF pages.
 TEN_TABS = ["", "", "m/", "m/", "m/", "m/", "m/book.html", "m/book.html", "m/pdf", "m/pdf"]
 
@@ -612,22 +625,27 @@ def test_browser_ten_tabs_all_show_an_edit_within_a_second(
 
         meeting = running.root / "m" / "meeting.yaml"
         edited = "Example talks, revised"
+        check = f"document.body !== null && document.body.innerText.includes({edited!r})"
+        for tab in tabs:
+            tab.evaluate(_OBSERVE_EDIT.replace("CHECK", check))
+        start_ms = time.time() * 1000
         start = time.monotonic()
         meeting.write_text(
             meeting.read_text(encoding="utf-8").replace("Example talks", edited), "utf-8"
         )
-        seen: dict[int, float] = {}
-        check = f"document.body !== null && document.body.innerText.includes({edited!r})"
-        while len(seen) < len(tabs) and time.monotonic() - start < 5:
-            for number, tab in enumerate(tabs):
-                if number not in seen and tab.evaluate(check):
-                    seen[number] = time.monotonic() - start
+        shown: set[int] = set()
+        while len(shown) < len(tabs) and time.monotonic() - start < 5:
+            shown |= {n for n, tab in enumerate(tabs) if n not in shown and tab.evaluate(check)}
+        missing = [TEN_TABS[n] for n in range(len(tabs)) if n not in shown]
+        assert not missing, f"tabs that never showed the edit: {missing}"
+        # When each tab showed the edit, by the browser's clock: polling ten tabs one by
+        # one (a PDF tab answers slowly while its PDF reloads) must not add to the figure.
+        seen = {n: (tabs[n].evaluate(_SHOWN_AT) - start_ms) / 1000 for n in shown}
         figures = {TEN_TABS[n] or "/": round(t, 3) for n, t in sorted(seen.items())}
         record_property("seconds_to_show_the_edit", figures)
-        shown = ", ".join(f"{t:.2f}" for t in sorted(seen.values()))
-        print(f"\nten tabs, seconds from save to the edit on screen: {shown}")
-        missing = [TEN_TABS[n] for n in range(len(tabs)) if n not in seen]
-        assert not missing, f"tabs that never showed the edit: {missing}"
+        listed = ", ".join(f"{t:.2f}" for t in sorted(seen.values()))
+        print(f"\nten tabs, seconds from save to the edit on screen: {listed} {figures}")
+        assert min(seen.values()) > 0, figures
         assert max(seen.values()) < 1.0, figures
 
         eleventh = chromium.new_tab(800, 600)
