@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import PdfEngineMissing, RenderError
+from briefgen.outputs.cssvars import inline_root_variables
 from briefgen.outputs.pdfengine import missing_engine
 from briefgen.project.confine import confine
 from briefgen.render.fonts import MissingFonts, bundled_font_files, font_face_css
@@ -289,7 +290,9 @@ def render_pdf(
         try:
             with _deadline(timeout):
                 document = weasyprint.HTML(
-                    string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+                    string=inline_root_variables(html),
+                    base_url=base_dir.resolve().as_uri() + "/",
+                    url_fetcher=fetcher,
                 )
                 rendered = document.render(font_config=fonts, **options)
                 if created is not None:
