@@ -74,6 +74,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One font cache for the whole run (each test has its own cache secret, below): static
+    instances of the bundled fonts take seconds to make and depend only on the fonts and
+    fontTools (see briefgen.outputs.fontcache), so the user's own are shared."""
+    from briefgen.outputs.fontcache import font_cache_dir
+
+    os.environ.setdefault("BRIEFGEN_FONT_CACHE", str(font_cache_dir()))
+
+
 @pytest.fixture(autouse=True)
 def private_cache_key(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

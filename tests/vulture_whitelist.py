@@ -54,3 +54,5 @@ SimpleNamespace().validateLink
 sandbox.PlainSandbox.code_generator_class
 sandbox.PlainSandbox.intercepted_binops
 sandbox.PlainSandbox.call_binop
+# fontTools reads this attribute when it saves a font (briefgen.outputs.fontcache).
+SimpleNamespace().recalcTimestamp

@@ -54,6 +54,13 @@ def inline_root_variables(html: str) -> str:
     return "".join(parts) + html[last:]
 
 
+def head_styles(html: str) -> list[str]:
+    """The text of each ``<style>`` element before ``</head>`` (of the whole page without one)."""
+    head_end = _HEAD_END.search(html)
+    head = html[: head_end.start()] if head_end else html
+    return [match.group(2) for match in _STYLE.finditer(head)]
+
+
 def _root_variables(sheets: list[list[Any]], excluded: set[str]) -> dict[str, list[Any]]:
     """The custom properties declared only on top-level ``:root`` rules, last one winning."""
     found: dict[str, list[Any]] = {}

@@ -3,10 +3,13 @@
 WeasyPrint's default fetcher reads any ``file://`` path and any ``http(s)``
 URL, and only logs a warning when a resource is missing.  Here fetching is
 limited to ``data:`` URLs, regular files inside the allowed folders and the
-bundled font files (:mod:`briefgen.render.fonts`, declared here with
-``@font-face`` so that no text depends on the machine's fonts), and every
-warning WeasyPrint logs fails the build: a book with a missing image or an
-unloadable font is a wrong book.
+font files declared here with ``@font-face`` so that no text depends on the
+machine's fonts (:mod:`briefgen.render.fonts`: static instances of the bundled
+families the document uses, kept by :mod:`briefgen.outputs.fontcache`, and the
+variable fonts of the others), and every warning WeasyPrint logs fails the
+build: a book with a missing image or an unloadable font is a wrong book.
+Before WeasyPrint reads the HTML, its theme variables are written out
+(:mod:`briefgen.outputs.cssvars`).
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import PdfEngineMissing, RenderError
 from briefgen.outputs.cssvars import inline_root_variables
+from briefgen.outputs.fontcache import pdf_font_faces
+from briefgen.outputs.fontuse import font_use
 from briefgen.outputs.pdfengine import missing_engine
 from briefgen.project.confine import confine
-from briefgen.render.fonts import MissingFonts, bundled_font_files, font_face_css
+from briefgen.render.fonts import MissingFonts, bundled_fonts, font_face_css
 from briefgen.render.scripts import font_package
 from briefgen.schema.choices import PdfVariant, names
 
@@ -234,10 +239,11 @@ def _finish_variant(document: Any, pdf: pydyf.PDF) -> None:
 
 @lru_cache(maxsize=1)
 def _freeze_font_timestamps() -> None:
-    """Make WeasyPrint's instances of the bundled variable fonts the same on every build.
+    """Make WeasyPrint's instances of variable fonts the same on every build.
 
-    WeasyPrint instantiates a variable font (one static font per weight and
-    style used) with fontTools, which stamps the new font's ``head.modified``
+    Given a variable font (a bundled family the styles do not name, or an
+    installed font), WeasyPrint makes one static font per weight and style used
+    with fontTools, which stamps the new font's ``head.modified``
     with the current time, so two builds a second apart would differ.  The
     stamp is set to a constant instead: it says nothing about the book.
     """
@@ -278,10 +284,14 @@ def render_pdf(
     if variant is not None and variant not in PDF_VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}': use one of {', '.join(PDF_VARIANTS)}")
     _freeze_font_timestamps()
+    html = inline_root_variables(html)
     try:
-        fetcher = SandboxedFetcher(allowed, bundled_font_files())
+        declared = pdf_font_faces(font_use(html, {font.family for font in bundled_fonts()}))
+        fetcher = SandboxedFetcher(allowed, [face.path for face in declared])
         fonts = FontConfiguration()
-        faces = weasyprint.CSS(string=font_face_css(), url_fetcher=fetcher, font_config=fonts)
+        faces = weasyprint.CSS(
+            string=font_face_css(declared), url_fetcher=fetcher, font_config=fonts
+        )
     except MissingFonts as exc:
         raise RenderError(str(exc)) from exc
     options, finisher = _write_options(variant, attachments, created)
@@ -290,7 +300,7 @@ def render_pdf(
         try:
             with _deadline(timeout):
                 document = weasyprint.HTML(
-                    string=inline_root_variables(html),
+                    string=html,
                     base_url=base_dir.resolve().as_uri() + "/",
                     url_fetcher=fetcher,
                 )

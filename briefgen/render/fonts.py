@@ -6,7 +6,10 @@ Open Font License 1.1).  They cover Latin, Cyrillic and Greek (Turkish
 included), so a book's text in those scripts is set in the same fonts on
 every machine whatever fontconfig has installed.  WeasyPrint loads them with
 ``@font-face`` rules (see :func:`font_face_css`) through the sandboxed
-fetcher, which may read exactly these files (see :mod:`briefgen.pdf`).
+fetcher, which may read exactly the files declared (see :mod:`briefgen.outputs.pdf`).
+A family the document uses is declared as static instances of the variable
+fonts, one file a weight (:data:`STATIC_WEIGHTS`, made once and kept by
+:mod:`briefgen.outputs.fontcache`); any other as the variable file itself.
 
 The family names below are the ones ``templates/theme.css`` asks for; they
 differ from the system's "Noto Serif" so that fontconfig can never
@@ -15,6 +18,7 @@ substitute an installed font of the same name.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -62,21 +66,34 @@ def bundled_fonts() -> tuple[BundledFont, ...]:
     return tuple(fonts)
 
 
-def bundled_font_files() -> tuple[Path, ...]:
-    """The exact files the PDF fetcher may read besides the project's assets."""
-    return tuple(font.path for font in bundled_fonts())
+#: The weights of each style made as static fonts for a family a document uses: those
+#: briefgen's templates set (400, semibold 600 and bold 700; bold italic for Markdown's
+#: ``***``).  Weights a house style names are made too (:mod:`briefgen.outputs.fontuse`);
+#: one reached only by ``bolder`` (bold text inside semibold) is drawn with the nearest.
+STATIC_WEIGHTS = {"normal": (400, 600, 700), "italic": (400, 700)}
 
 
-def font_face_css() -> str:
-    """``@font-face`` rules for the bundled fonts as ``file:`` URLs, one variable font a style."""
+@dataclass(frozen=True)
+class FontFace:
+    """One ``@font-face`` rule: a font file, and its weight when it has only one."""
+
+    family: str
+    style: str
+    path: Path
+    weight: int | None = None
+
+
+def font_face_css(faces: Sequence[FontFace]) -> str:
+    """``@font-face`` rules for ``faces`` as ``file:`` URLs."""
     return "\n".join(
-        f'@font-face {{ font-family: "{font.family}"; src: url("{font.path.as_uri()}"); '
-        f"font-style: {font.style}; }}"
-        for font in bundled_fonts()
+        f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.as_uri()}"); '
+        f"font-style: {face.style};"
+        + (f" font-weight: {face.weight};" if face.weight is not None else "")
+        + " }"
+        for face in faces
     )
 
 
-@lru_cache(maxsize=1)
 @lru_cache(maxsize=1)
 def bundled_coverage() -> frozenset[int]:
     """Code points every bundled family has (regular and italic alike)."""

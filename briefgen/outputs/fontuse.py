@@ -1,0 +1,84 @@
+"""Which bundled families, and which weights, a document's styles ask for.
+
+A PDF declares static instances (:mod:`briefgen.outputs.fontcache`) only for
+the bundled families its CSS names, so that a book set in serif never makes
+the sans-serif instances.  Besides the weights briefgen's templates use, it
+makes those a house style names (``font-weight: 300``, ``font: 800 …``), so
+that such a weight is drawn as itself and not as the nearest of the usual
+ones.  Read from the head's ``<style>`` elements (after
+:func:`briefgen.outputs.cssvars.inline_root_variables`) and inline ``style``
+attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import tinycss2
+
+from briefgen.outputs.cssvars import head_styles
+
+_STYLE_ATTRIBUTE = re.compile(r"""style\s*=\s*("[^"]*"|'[^']*')""", re.I)
+_KEYWORD_WEIGHTS = {"normal": 400, "bold": 700}
+#: The weight axis of the bundled variable fonts.
+_AXIS = (100, 900)
+
+
+@dataclass(frozen=True)
+class FontUse:
+    families: frozenset[str]
+    weights: frozenset[int]
+
+
+def font_use(html: str, families: Iterable[str]) -> FontUse:
+    """Those of ``families`` that a ``font`` or ``font-family`` declaration names (every one
+    named anywhere in the styles when such a declaration still holds a ``var()``, whose value
+    is known only element by element), and the absolute weights the styles name."""
+    css = head_styles(html)
+    attributes = [text[1:-1] for text in _STYLE_ATTRIBUTE.findall(html)]
+    declarations = [
+        node
+        for text in css
+        for node in _declarations(tinycss2.parse_stylesheet(text, skip_comments=True))
+    ]
+    declarations += [
+        node
+        for text in attributes
+        for node in tinycss2.parse_blocks_contents(text, skip_comments=True)
+        if node.type == "declaration"
+    ]
+    values = [
+        tinycss2.serialize(node.value)
+        for node in declarations
+        if node.lower_name in ("font", "font-family")
+    ]
+    named = " ".join(css) if any("var(" in value.lower() for value in values) else " ".join(values)
+    return FontUse(
+        frozenset(family for family in families if family in named),
+        frozenset(weight for node in declarations for weight in _weights(node)),
+    )
+
+
+def _declarations(nodes: list[Any]) -> Iterable[Any]:
+    """Every declaration in rules, nested ones (``@media``, ``@page`` margins) included."""
+    for node in nodes:
+        if node.type == "declaration":
+            yield node
+        elif node.type in ("qualified-rule", "at-rule") and node.content is not None:
+            yield from _declarations(tinycss2.parse_blocks_contents(node.content, True, True))
+
+
+def _weights(node: Any) -> Iterable[int]:
+    """The absolute weight a ``font-weight`` or ``font`` declaration sets, if any."""
+    if node.lower_name not in ("font", "font-weight"):
+        return
+    for token in node.value:
+        if token.type in ("dimension", "percentage") or token.type == "literal":
+            return  # the font size (or the "/" before the line height): no weight after it
+        if token.type == "number" and token.is_integer and _AXIS[0] <= token.int_value <= _AXIS[1]:
+            yield token.int_value
+        elif token.type == "ident" and token.lower_value in _KEYWORD_WEIGHTS:
+            yield _KEYWORD_WEIGHTS[token.lower_value]
