@@ -26,8 +26,9 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
+
+import fontTools
 
 from briefgen.digest import KeyBuilder
 from briefgen.outputs.cache import machine_key_path
@@ -96,7 +97,7 @@ def _instance_key(source: Path, weight: int) -> str:
     return (
         KeyBuilder("font-instance")
         .add("recipe", _RECIPE)
-        .add("fonttools", metadata.version("fonttools"))
+        .add("fonttools", fontTools.version)
         .add("source", _digest(source))
         .add("wght", str(weight))
         .hexdigest()
