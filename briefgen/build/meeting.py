@@ -307,7 +307,12 @@ def render_protocol_material(
 
 def meeting_version(record: MeetingRecord, template_dir: Path | None = None) -> VersionInfo | None:
     """The git version of everything the meeting's book is made from (``None`` outside git)."""
-    return version_info([*record.input_files(), template_dir or builtin_templates()])
+    return version_info(version_paths(record, template_dir))
+
+
+def version_paths(record: MeetingRecord, template_dir: Path | None = None) -> list[Path]:
+    """What :func:`meeting_version` asks git about: the inputs and the template folder."""
+    return [*record.input_files(), template_dir or builtin_templates()]
 
 
 def refuse_uncommitted(

@@ -28,7 +28,9 @@ from briefgen.build.meeting import (
     output_folder,
     refuse_uncommitted,
     render_outputs,
+    version_paths,
 )
+from briefgen.build.uptodate import Planned
 from briefgen.build.workers import exit_with_parent, relay
 from briefgen.errors import (
     BriefgenError,
@@ -153,6 +155,8 @@ class MeetingJob:
     config: ProjectConfig = field(default_factory=ProjectConfig)
     #: Build every output the options ask for, outside the cache (editions, copies, ics).
     uncached: bool = False
+    #: Every output the options ask for, with its key (fresh ones too).
+    planned: dict[str, str] = field(default_factory=dict)
     #: Where progress goes: a queue proxy (picklable) for a worker, or a direct sink.
     events: Any = None
 
@@ -181,6 +185,7 @@ def build_project(
     options: BuildOptions,
     meetings: Sequence[MeetingRecord] | None = None,
     progress: Progress | None = None,
+    planned: Callable[[Planned], object] | None = None,
 ) -> list[Path]:
     """Build the books of ``meetings`` (default: all in the project); return the paths written.
 
@@ -190,7 +195,8 @@ def build_project(
     outputs the cache knows to be up to date are not built again.  With
     ``options.jobs`` > 1 meetings render in a process pool.  When a meeting
     fails, the others are still built and written, and :class:`BuildFailed`
-    names every failed meeting and lists what was written.
+    names every failed meeting and lists what was written.  ``planned`` hears what
+    was decided for each meeting (for :mod:`briefgen.build.uptodate`).
     """
     options = resolve_options(project, options)
     if any(name.endswith(".pdf") for name in output_names(options.format)):
@@ -206,6 +212,10 @@ def build_project(
     jobs: list[MeetingJob] = []
     for record in records:
         job = plan_meeting(project, record, options, versions[record.id], cache)
+        if planned is not None:
+            paths = version_paths(record, options.template_dir)
+            folder = output_folder(options.out_dir, record)
+            planned(Planned(record.id, folder, tuple(paths), versions[record.id], job.planned))
         if job.stale:
             jobs.append(job)
         elif progress is not None:
@@ -282,6 +292,7 @@ def plan_meeting(
         reusable=reusable,
         config=project.config,
         uncached=not options.cacheable,
+        planned=keys,
     )
 
 

@@ -39,7 +39,6 @@ import secrets
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from briefgen import __version__
@@ -154,12 +153,23 @@ def pdf_engine_fingerprint() -> str:
     WeasyPrint.  Any font installed or removed invalidates cached PDFs (a
     superset of the fonts in use, which only WeasyPrint could tell).
     """
+    from importlib import metadata
+
     key = KeyBuilder("engine")
     for package in ("weasyprint", "pydyf", "tinycss2", "cssselect2"):
         try:
             key.add(package, metadata.version(package))
         except metadata.PackageNotFoundError:
             key.add(package, "absent")
+    return _add_fonts(key).hexdigest()
+
+
+def fonts_fingerprint() -> str:
+    """The path, size and time of every font file fontconfig may find (see :data:`FONT_DIRS`)."""
+    return _add_fonts(KeyBuilder("fonts")).hexdigest()
+
+
+def _add_fonts(key: KeyBuilder) -> KeyBuilder:
     for folder in FONT_DIRS:
         base = Path(folder).expanduser()
         if not base.is_dir():
@@ -170,7 +180,7 @@ def pdf_engine_fingerprint() -> str:
             except OSError:
                 continue
             key.add("font", f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
-    return key.hexdigest()
+    return key
 
 
 def pdf_key(html: str, *facts: str) -> str:
