@@ -10,6 +10,12 @@ a parallel batch it is the largest of the main process and its workers.
 ``--baseline DIR`` (a source tree of another briefgen revision, e.g. ``git archive main |
 tar -x -C DIR``) adds a "before" column: every briefgen figure is measured for both
 revisions in the same run, one right after the other, on the same data.
+
+``--startup`` measures only the start-up figures (issue 20, item 5): a cold PDF and a
+no-op rebuild of the 100-person meeting, a cold HTML build, a no-op and a one-bio edit
+of the example, and ``check`` of 1000 people.  Processes run with bytecode caching on
+(``PYTHONDONTWRITEBYTECODE`` removed), as an installed briefgen does, so the figures do
+not include compiling briefgen's own modules on every start.
 """
 
 from __future__ import annotations
@@ -54,6 +60,10 @@ class Run:
     ok: bool
 
 
+#: The environment of every measured process: bytecode caching on, as for an installed package.
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure_once(command: list[str], cwd: Path | None = None) -> Run:
     """Wall time and peak RSS (of the process or the largest worker it waited for) of one run.
 
@@ -65,7 +75,9 @@ def measure_once(command: list[str], cwd: Path | None = None) -> Run:
         wrapped = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *command] if GNU_TIME else command
         with (Path(temp) / "stderr").open("w+b") as errors:
             start = time.perf_counter()
-            process = subprocess.Popen(wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+            process = subprocess.Popen(
+                wrapped, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=ENVIRONMENT
+            )
             _, status, usage = os.wait4(process.pid, 0)
             seconds = time.perf_counter() - start
             code = os.waitstatus_to_exitcode(status)
@@ -92,14 +104,18 @@ def measure(command: list[str], repeat: int = 1, before: Callable[[], object] | 
 
 
 def briefgen(*args: str | Path, source: Path | None = None) -> list[str]:
-    """``briefgen build ARGS``, from the installed package or from the source tree ``source``."""
+    """``briefgen build ARGS`` (``briefgen ARGS`` when the first is "check"), from the
+    installed package or from the source tree ``source``."""
+    words = [*map(str, args)]
+    if words[:1] != ["check"]:
+        words.insert(0, "build")
     if source is None:
-        return [PYTHON, "-m", "briefgen", "build", *map(str, args)]
+        return [PYTHON, "-m", "briefgen", *words]
     start = (
         f"import sys, runpy; sys.path.insert(0, {str(source)!r}); "
         "runpy.run_module('briefgen', run_name='__main__')"
     )
-    return [PYTHON, "-c", start, "build", *map(str, args)]
+    return [PYTHON, "-c", start, *words]
 
 
 def both(
@@ -284,6 +300,36 @@ def add_sentence(path: Path) -> Callable[[str], None]:
     return change
 
 
+def startup(table: Table, work: Path, repeat: int, baseline: Path | None) -> None:
+    """The start-up figures: no-op and edit rebuilds against cold builds, ``check`` of 1000."""
+    root = make_tree(work / "data-100", 100)
+    out = work / "out-100{tag}"
+    pdf: list[str | Path] = [root, "--out", out, "--format", "pdf"]
+    cold, old_cold = both(pdf, repeat, baseline, fresh(out))
+    table.add("cold PDF, 100 people", cold, old=old_cold)
+    ours, old = both(pdf, repeat, baseline)
+    table.add("PDF rebuild, 100 people, nothing changed", ours, cold=cold, old=old)
+    example_html(table, work, repeat, baseline)
+    many = make_tree(work / "data-1000", 1000)
+    ours, old = both(["check", many], repeat, baseline)
+    table.add("check, 1000 people", ours, old=old)
+
+
+def example_html(table: Table, work: Path, repeat: int, baseline: Path | None) -> None:
+    """HTML builds of the example: cold, nothing changed, one bio changed."""
+    example = work / "example" / "delegations"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "delegations", example)
+    html_out = work / "html{tag}"
+    html: list[str | Path] = [example, "--out", html_out, "--format", "html"]
+    html_cold, html_old = both(html, repeat, baseline, fresh(html_out))
+    table.add("HTML-only build, example meeting (12 people), cold", html_cold, old=html_old)
+    ours, old = both(html, repeat, baseline)
+    table.add("HTML-only rebuild, example, nothing changed", ours, cold=html_cold, old=old)
+    bio = sorted((example / "people").glob("*.yaml"))[0]
+    ours, old = both(html, repeat, baseline, add_sentence(bio))
+    table.add("HTML-only rebuild, example, one bio changed", ours, cold=html_cold, old=old)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="12,100,1000")
@@ -297,6 +343,7 @@ def main() -> None:
     parser.add_argument(
         "--baseline", type=Path, help="a source tree of the revision to compare with ('before')"
     )
+    parser.add_argument("--startup", action="store_true", help="only the start-up figures")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     repeat = args.repeat
@@ -305,6 +352,10 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="briefgen-bench-") as temp:
         work = Path(temp)
+        if args.startup:
+            startup(table, work, repeat, baseline)
+            report(table, repeat, baseline, started)
+            return
         colds = {
             people: cold_scenario(
                 table, work, people, repeat=1 if people >= 1000 else repeat, baseline=baseline
@@ -313,17 +364,7 @@ def main() -> None:
         }
         photos = cold_scenario(table, work, 12, photos=12, repeat=repeat, baseline=baseline)
 
-        example = work / "example" / "delegations"
-        shutil.copytree(Path(__file__).resolve().parent.parent / "delegations", example)
-        html_out = work / "html{tag}"
-        html: list[str | Path] = [example, "--out", html_out, "--format", "html"]
-        html_cold, html_old = both(html, repeat, baseline, fresh(html_out))
-        table.add("HTML-only build, example meeting (12 people), cold", html_cold, old=html_old)
-        ours, old = both(html, repeat, baseline)
-        table.add("HTML-only rebuild, example, nothing changed", ours, cold=html_cold, old=old)
-        bio = next((example / "people").glob("*.yaml"))
-        ours, old = both(html, repeat, baseline, add_sentence(bio))
-        table.add("HTML-only rebuild, example, one bio changed", ours, cold=html_cold, old=old)
+        example_html(table, work, repeat, baseline)
 
         size = 100 if 100 in colds else sizes[0]
         cold = colds[size]
@@ -353,6 +394,10 @@ def main() -> None:
                 old=old,
             )
 
+        largest = max(colds)
+        ours, old = both(["check", colds[largest].root], repeat, baseline)
+        table.add(f"check, {largest} people", ours, old=old)
+
         table.notes.append(
             f"Photos: our PDF is {photos.naive_pdf.stat().st_size / photos.pdf.stat().st_size:.1f}"
             "× smaller than the naive script's (twelve 3000 px photos)."
@@ -363,12 +408,16 @@ def main() -> None:
             f"{people}: {c.ours.seconds / people * 1000:.0f} ms" for people, c in colds.items()
         )
         table.notes.append(f"Cold PDF time per person (linearity): {per_person}.")
+    report(table, repeat, baseline, started)
+
+
+def report(table: Table, repeat: int, baseline: Path | None, started: float) -> None:
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {platform.platform()}; load average before/after: "
         f"{LOAD_BEFORE} / {os.getloadavg()[0]:.2f}; {time.perf_counter() - started:.0f} s"
     )
-    print(f"Each figure is the median of {repeat} runs (1000 people: 1 run).")
+    print(f"Each figure is the median of {repeat} runs (a 1000-person PDF: 1 run).")
     if baseline is not None:
         print(f"'before': the briefgen source tree in {baseline}, measured alongside.")
     if CHROMIUM is None:

@@ -1,26 +1,187 @@
-"""A meeting's place cards and pocket list laid out beside its book (build.run.split_jobs)."""
+"""The book laid out in parts, side by side, and joined (build.bookpdf, outputs.bookparts/join);
+the place cards and pocket list laid out in the same pool (build.run)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+import subprocess
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
-from briefgen.build.run import (
-    Event,
-    MeetingResult,
-    build_project,
-    merge_results,
-    plan_meeting,
-    split_jobs,
-)
+from briefgen.build import bookpdf
+from briefgen.build.bookpdf import Layout
+from briefgen.build.meeting import book_html, render_outputs
+from briefgen.build.run import Event, build_project
 from briefgen.options import BuildOptions, resolve_options
-from briefgen.project.load import load_project
+from briefgen.outputs.bookparts import find_folios, folio_html, number_contents, split_book
+from briefgen.project.load import Project, load_project
 
-from .conftest import DataTree
+from .conftest import EXAMPLE, SUMMIT_MEETING, DataTree, require_tool
 
 ALL = ["book.html", "book.pdf", "seating.svg", "place-cards.pdf", "pocket.pdf"]
+DEFAULT_STARTS = ("first-topic", "biographies")
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ProcessPoolExecutor]:
+    from briefgen.outputs import pdf  # noqa: F401  (forked workers inherit WeasyPrint)
+
+    with ProcessPoolExecutor(2) as executor:
+        yield executor
+
+
+@pytest.fixture(scope="module")
+def summit() -> tuple[Project, str]:
+    project = load_project(EXAMPLE)
+    [record] = [m for m in project.meetings if m.folder == SUMMIT_MEETING]
+    options = resolve_options(project, BuildOptions(out_dir=Path("unused")))
+    return project, book_html(project, record, options)
+
+
+def _book_pdf(project: Project, layout: Layout, out: Path) -> Path:
+    [record] = [m for m in project.meetings if m.folder == SUMMIT_MEETING]
+    options = resolve_options(project, BuildOptions(out_dir=out, format="pdf"))
+    [(path, data)] = render_outputs(project, record, options, layout=layout)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def _pages_text(path: Path) -> list[str]:
+    pdftotext = require_tool("pdftotext")
+    text = subprocess.run(
+        [pdftotext, "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def test_the_book_is_cut_after_the_contents_and_where_the_theme_starts_pages(
+    summit: tuple[Project, str],
+) -> None:
+    _, html = summit
+    parts = split_book(html, DEFAULT_STARTS, bios_per_part=100)
+    assert parts is not None
+    front, programme, topics, bios = parts.htmls
+    assert 'id="cover"' in front and 'id="contents"' in front and 'id="programme"' not in front
+    assert 'id="programme"' in programme and 'id="objectives"' in programme
+    assert 'id="topic-1"' in topics and 'id="delegations"' in topics
+    assert 'id="biographies"' in bios and 'id="press"' in bios
+    assert bios.count('class="furniture"') == 1 and "briefgen-lead" in bios
+    assert "briefgen-lead" not in front
+    assert "bio-hassan-rouhani" in parts.anchors[3] and "cover" in parts.anchors[0]
+    # Without the contents there is nothing to number: one piece.
+    assert split_book(html.replace('class="contents" id="contents"', 'id="toc"'), (), 100) is None
+
+
+def test_biographies_are_cut_where_the_delegation_changes(summit: tuple[Project, str]) -> None:
+    _, html = summit
+    parts = split_book(html, DEFAULT_STARTS, bios_per_part=2)
+    assert parts is not None
+    runs = [h for h in parts.htmls if "<article" in h]
+    assert len(runs) >= 3
+    for run in runs:
+        delegations = re.findall(r'class="bio-delegation">([^<]*)<', run)
+        # Each run begins with a new delegation, or a run of one delegation is cut in the middle.
+        assert delegations
+    heads = [re.findall(r'class="bio-delegation">([^<]*)<', run)[0] for run in runs]
+    assert len(set(heads)) >= 3
+    articles = sum(run.count("<article") for run in runs)
+    assert articles == html.count("<article")
+
+
+def test_page_number_boxes_are_found_in_the_themes_css(summit: tuple[Project, str]) -> None:
+    _, html = summit
+    folios = find_folios(html)
+    assert folios.boxes == {("", "bottom-right")}
+    assert ("", "bottom-left") in folios.every_box
+    assert folios.parts_css() == "@page { @bottom-right { content: none; } }\n"
+    assert "@page { @bottom-left { content: none; } }" in folios.folio_css()
+    assert "@page { @bottom-right" not in folios.folio_css()
+    document = folio_html(html[: html.index("<section")], folios, ["", "summit-a3"], 5, 40)
+    assert '"40"' in document and "counter-reset: page 4" in document
+    assert "page: summit-a3" in document and "briefgen-lead" in document
+
+
+def test_contents_links_get_the_page_numbers_of_other_parts(summit: tuple[Project, str]) -> None:
+    _, html = summit
+    parts = split_book(html, DEFAULT_STARTS, bios_per_part=100)
+    assert parts is not None
+    numbered = number_contents(parts.htmls[0], {"bio-hassan-rouhani": 9})
+    assert '<a data-page="9" href="#bio-hassan-rouhani">' in numbered
+    assert numbered.count(' data-page="') == 1
+
+
+def test_parts_make_the_same_book_as_one_piece(
+    summit: tuple[Project, str], pool: ProcessPoolExecutor, tmp_path: Path
+) -> None:
+    project, _ = summit
+    whole = _book_pdf(project, Layout(), tmp_path / "whole")
+    parted = _book_pdf(project, Layout(pool, 2), tmp_path / "parts")
+    assert _pages_text(parted) == _pages_text(whole)
+    readers = [PdfReader(whole), PdfReader(parted)]
+    outlines = [_outline(reader) for reader in readers]
+    assert outlines[0] == outlines[1] and len(outlines[0]) > 10
+    assert sorted(readers[0].named_destinations) == sorted(readers[1].named_destinations)
+    assert _links(readers[1]) == _links(readers[0])
+    pdftoppm = require_tool("pdftoppm")
+    for path in (whole, parted):
+        subprocess.run([pdftoppm, "-png", "-r", "30", str(path), str(path.with_suffix(""))])
+    from PIL import Image, ImageChops
+
+    for page in sorted(tmp_path.glob("whole/**/book-*.png")):
+        other = tmp_path / "parts" / page.relative_to(tmp_path / "whole")
+        difference = ImageChops.difference(Image.open(page), Image.open(other))
+        assert difference.getbbox() is None, page.name
+
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int | None]]:
+    def walk(items: list[object], depth: int) -> Iterator[tuple[int, str, int | None]]:
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, str(item.title), reader.get_destination_page_number(item)  # type: ignore[attr-defined]
+
+    return list(walk(reader.outline, 0))
+
+
+def _links(reader: PdfReader) -> list[tuple[int, str, int | None]]:
+    """Each internal link: its page, its target and the page the target is on."""
+    destinations = reader.named_destinations
+    found = []
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots", []) or []:
+            link = annotation.get_object()
+            if "/Dest" in link:
+                name = str(link["/Dest"])
+                target = destinations.get(name)
+                where = reader.get_destination_page_number(target) if target else None
+                found.append((number, name, where))
+    return found
+
+
+def test_a_book_in_many_parts_numbers_every_page_and_its_contents(
+    summit: tuple[Project, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Laid out here, one part after another, as a big book is without a pool."""
+    project, _ = summit
+    monkeypatch.setattr(bookpdf, "BIOS_PER_PART", 2)
+    monkeypatch.setattr(bookpdf, "FOLIO_PAGES_PER_JOB", 3)
+    path = _book_pdf(project, Layout(), tmp_path)
+    pages = _pages_text(path)
+    total = len(pages)
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {total}" in text
+    assert "Page 1 of" not in pages[0]
+    lines = re.findall(r"^\s*(\S.*?\S)\s*(?:\. )+\.?\s*(\d+)\s*$", pages[1], re.M)
+    assert len(lines) > 10
+    for title, number in lines:
+        assert title.split()[-1] in pages[int(number) - 1], (title, number)
+    assert all(target is not None for _, _, target in _links(PdfReader(path)))
 
 
 def test_one_meeting_on_two_processes_writes_every_output_once(
@@ -38,28 +199,3 @@ def test_one_meeting_on_two_processes_writes_every_output_once(
     again: list[Event] = []
     assert build_project(project, options, progress=again.append) == []
     assert [e.kind for e in again] == ["up to date"]
-
-
-def test_the_book_and_the_material_are_separate_tasks_only_when_a_process_idles(
-    data_tree: DataTree, tmp_path: Path
-) -> None:
-    project = load_project(data_tree())
-    options = resolve_options(project, BuildOptions(out_dir=tmp_path / "out", format="all"))
-    [record] = project.meetings
-    job = plan_meeting(project, record, options, None, None)
-    assert split_jobs([job], 1) == [job]
-    book, material = split_jobs([job], 2)
-    assert sorted(book.keys) == ["book.html", "book.pdf", "seating.svg"]
-    assert sorted(material.keys) == ["place-cards.pdf", "pocket.pdf"]
-    only_book = replace(job, keys={"book.pdf": job.keys["book.pdf"]})
-    assert split_jobs([only_book], 2) == [only_book]
-
-
-def test_a_failed_part_fails_the_whole_meeting(tmp_path: Path) -> None:
-    made = MeetingResult("m", [(tmp_path / "book.pdf", b"%PDF")], None, {"book.pdf": "k"})
-    failed = MeetingResult("m", [], "the worker process died")
-    merged = merge_results([made, failed])
-    assert merged.error == "the worker process died"
-    assert merged.outputs == []
-    both = merge_results([made, replace(made, outputs=[(tmp_path / "pocket.pdf", b"%PDF")])])
-    assert [p.name for p, _ in both.outputs] == ["book.pdf", "pocket.pdf"]

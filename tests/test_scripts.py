@@ -17,7 +17,15 @@ from briefgen.options import BuildOptions
 from briefgen.outputs.pdf import render_pdf
 from briefgen.project.load import load_project
 from briefgen.render.book import make_environment, render_book
-from briefgen.render.scripts import cjk_language, direction, installed_coverage, uncovered
+from briefgen.render.fonts import bundled_coverage
+from briefgen.render.scripts import (
+    SURELY_BUNDLED,
+    cjk_language,
+    direction,
+    installed_coverage,
+    needs_glyph,
+    uncovered,
+)
 
 from .conftest import require_tool, write_tree
 from .pdfinfo import text_runs
@@ -182,3 +190,13 @@ def test_direction_and_language_guesses() -> None:
     assert cjk_language("习近平", "CN") == "zh"
     assert cjk_language("蔡英文", "TW") == "zh-Hant"
     assert cjk_language(MOON) == "ko"
+
+
+def test_the_text_surely_bundled_is_in_every_bundled_font() -> None:
+    """The short cut of ``uncovered`` (no font opened for Latin, Greek, Cyrillic) holds."""
+    covered = bundled_coverage()
+    for first, last in SURELY_BUNDLED:
+        lacking = [
+            hex(p) for p in range(first, last + 1) if needs_glyph(chr(p)) and p not in covered
+        ]
+        assert not lacking, f"the bundled fonts lack {lacking[:10]}"

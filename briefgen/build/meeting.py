@@ -7,18 +7,20 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 
+from briefgen.build.bookpdf import Layout, book_parts, parted_pdf
 from briefgen.errors import RenderError, UncommittedInputs
 from briefgen.limits import DEFAULT_LIMITS, Limits
-from briefgen.outputs.cache import pdf_key
+from briefgen.outputs.cache import PartCache, pdf_key
 from briefgen.project.confine import Refusal, read_confined
 from briefgen.project.load import Project
 from briefgen.project.recipients import IssuedCopy, copy_file_name, register_csv
-from briefgen.project.themes import builtin_templates
+from briefgen.project.themes import THEMES, builtin_templates
 from briefgen.protocol.editions import book_marking, select
 from briefgen.render.book import BuildInfo, ChangeMarks, Copy, make_environment, render_book
 from briefgen.render.budget import render_budget
@@ -96,13 +98,21 @@ class PdfMemo:
         #: SHA-256 of each PDF made or reused → the key of its HTML.
         self.made: dict[str, str] = {}
 
-    def pdf(self, html: str, render: Callable[[str], bytes]) -> bytes:
+    def pdf(self, html: str, render: Callable[[str], Future[bytes]]) -> Future[bytes]:
+        """The PDF of ``html`` from the last build, else ``render(html)``; noted once made."""
         key = pdf_key(html, *self.facts)
         data = self.reusable.get(key)
-        if data is None:
-            data = render(html)
-        self.made[hashlib.sha256(data).hexdigest()] = key
-        return data
+        if data is not None:
+            made: Future[bytes] = Future()
+            made.set_result(data)
+        else:
+            made = render(html)
+        made.add_done_callback(lambda f: self._note(f, key))
+        return made
+
+    def _note(self, made: Future[bytes], key: str) -> None:
+        if made.exception() is None:
+            self.made[hashlib.sha256(made.result()).hexdigest()] = key
 
 
 def book_html(
@@ -145,18 +155,22 @@ def render_outputs(
     pdf_memo: PdfMemo | None = None,
     report: StepReport = _no_report,
     wanted: Collection[str] | None = None,
+    layout: Layout | None = None,
+    part_cache: PartCache | None = None,
 ) -> list[tuple[Path, bytes]]:
     """The files of one meeting as (path, content) pairs, nothing written yet.
 
     ``report(output, "")`` is called as each output starts, and
     ``report("", "page N")`` (then "writing the PDF") while a PDF is laid out.
     ``wanted`` names the files to make among those the format writes (default: all).
+    With a pool in ``layout``, the place cards and pocket list are laid out
+    there while the book's parts are; ``part_cache`` keeps the parts between builds.
     """
     edition = edition_of(project, options.edition)
     view = edition_record(project, record, edition)
     folder = output_folder(options.out_dir, record, edition.name if edition else None)
     build = describe_build(version)
-    pdf = _pdf_function(project, view, options, version, pdf_memo, report)
+    pdf = _pdf_function(project, view, options, version, pdf_memo, report, layout, part_cache)
     if options.format == "ics":
         from briefgen.render.ics import programme_ics
 
@@ -165,7 +179,13 @@ def render_outputs(
     if options.recipients is not None:
         report("copies", "")
         return numbered_copies(project, record, options, version, folder, pdf)
-    outputs: list[tuple[Path, bytes]] = []
+    env = make_environment(options.template_dir, options.theme or "default")
+    # With a pool, the place cards and pocket list are laid out while the book is.
+    early = layout is not None and layout.pool is not None
+    material = []
+    if early:
+        material = render_protocol_material(view, env, folder, options, pdf, _no_report, wanted)
+    outputs: list[tuple[Path, bytes | Future[bytes]]] = []
     want = frozenset(("book.html", "book.pdf") if wanted is None else wanted)
     if options.format in ("html", "pdf", "all") and want & {"book.html", "book.pdf"}:
         changes = None
@@ -181,9 +201,18 @@ def render_outputs(
             outputs.append((folder / "book.html", html.encode("utf-8")))
         if options.format in ("pdf", "all") and "book.pdf" in want:
             report("book.pdf", "")
-            outputs.append((folder / "book.pdf", pdf(html, book=True)))
-    env = make_environment(options.template_dir, options.theme or "default")
-    return outputs + render_protocol_material(view, env, folder, options, pdf, report, wanted)
+            outputs.append((folder / "book.pdf", _bytes(pdf(html, book=True))))
+    if not early:
+        material = render_protocol_material(view, env, folder, options, pdf, report, wanted)
+    for path, data in material:
+        if early:
+            report(path.name, "")  # the time spent waiting for it after the book
+        outputs.append((path, _bytes(data)))
+    return [(path, _bytes(data)) for path, data in outputs]
+
+
+def _bytes(data: bytes | Future[bytes]) -> bytes:
+    return data.result() if isinstance(data, Future) else data
 
 
 def _pdf_function(
@@ -193,31 +222,47 @@ def _pdf_function(
     version: VersionInfo | None,
     pdf_memo: PdfMemo | None,
     report: StepReport = _no_report,
-) -> Callable[..., bytes]:
-    """``pdf(html, book=False)``: the PDF of one of the meeting's HTML outputs.
+    layout: Layout | None = None,
+    part_cache: PartCache | None = None,
+) -> Callable[..., Future[bytes]]:
+    """``pdf(html, book=False)``: the PDF of one of the meeting's HTML outputs, as a future.
 
-    The book takes the PDF variant and the attachments; other PDFs whose HTML
-    is unchanged come from ``pdf_memo`` instead of being laid out again.
+    The book takes the PDF variant and the attachments, and is laid out in
+    parts (:mod:`.bookpdf`) when it has neither; other PDFs whose HTML is
+    unchanged come from ``pdf_memo`` instead of being laid out again.  With a
+    pool in ``layout``, PDFs are laid out in its processes, side by side.
     """
-    created = source_date(version)
-    allowed = asset_folders(project.root, view.folder, options.template_dir)
+    layout = layout or Layout()
+    render = {
+        "base_dir": view.folder,
+        "allowed": asset_folders(project.root, view.folder, options.template_dir),
+        "created": source_date(version),
+        "identifier": view.id,
+        "timeout": options.timeout,
+    }
+    page_starts = THEMES[options.theme or "default"].page_starts
 
-    def lay_out(html: str, book: bool) -> bytes:
+    def lay_out(html: str, book: bool) -> Future[bytes]:
         from briefgen.outputs.pdf import render_pdf
 
-        return render_pdf(
-            html,
-            base_dir=view.folder,
-            allowed=allowed,
-            created=created,
-            identifier=view.id,
-            timeout=options.timeout,
-            variant=options.pdf_variant if book else None,
-            attachments=read_attachments(view, options.limits) if book else (),
-            on_progress=lambda detail: report("", detail),
+        if not book:
+            return layout.submit(render_pdf, html=html, **render)
+        special = options.pdf_variant is not None or bool(view.attachments)
+        parts = None if special else book_parts(html, page_starts, layout)
+        if parts is not None:
+            done: Future[bytes] = Future()
+            done.set_result(parted_pdf(parts, layout, render, lambda d: report("", d), part_cache))
+            return done
+        return layout.submit(
+            render_pdf,
+            html=html,
+            variant=options.pdf_variant,
+            attachments=read_attachments(view, options.limits),
+            on_progress=None if layout.pool else (lambda detail: report("", detail)),
+            **render,
         )
 
-    def pdf(html: str, *, book: bool = False) -> bytes:
+    def pdf(html: str, *, book: bool = False) -> Future[bytes]:
         special = book and (options.pdf_variant is not None or bool(view.attachments))
         if pdf_memo is None or special:
             return lay_out(html, book)
@@ -231,18 +276,19 @@ def render_protocol_material(
     env: jinja2.Environment,
     folder: Path,
     options: BuildOptions,
-    pdf: Callable[..., bytes],
+    pdf: Callable[..., Future[bytes]],
     report: StepReport = _no_report,
     wanted: Collection[str] | None = None,
-) -> list[tuple[Path, bytes]]:
-    """The seating plan SVG, place cards and pocket list that the format asks for, in memory.
+) -> list[tuple[Path, bytes | Future[bytes]]]:
+    """The seating plan SVG, place cards and pocket list that the format asks for.
 
-    ``wanted`` names the files to make among these (default: all the format writes).
+    ``wanted`` names the files to make among these (default: all the format
+    writes); the PDFs are futures, laid out where ``pdf`` lays them out.
     """
     from briefgen.render.material import render_place_cards, render_pocket, render_seating_svg
 
     fmt = options.format
-    outputs: list[tuple[Path, bytes]] = []
+    outputs: list[tuple[Path, bytes | Future[bytes]]] = []
     if fmt in ("seating", "all") and (wanted is None or "seating.svg" in wanted):
         report("seating.svg", "")
         svg = render_seating_svg(record, env)
@@ -261,7 +307,12 @@ def render_protocol_material(
 
 def meeting_version(record: MeetingRecord, template_dir: Path | None = None) -> VersionInfo | None:
     """The git version of everything the meeting's book is made from (``None`` outside git)."""
-    return version_info([*record.input_files(), template_dir or builtin_templates()])
+    return version_info(version_paths(record, template_dir))
+
+
+def version_paths(record: MeetingRecord, template_dir: Path | None = None) -> list[Path]:
+    """What :func:`meeting_version` asks git about: the inputs and the template folder."""
+    return [*record.input_files(), template_dir or builtin_templates()]
 
 
 def refuse_uncommitted(
@@ -291,7 +342,7 @@ def numbered_copies(
     options: BuildOptions,
     version: VersionInfo | None,
     folder: Path,
-    pdf: Callable[..., bytes],
+    pdf: Callable[..., Future[bytes]],
 ) -> list[tuple[Path, bytes]]:
     """One PDF per recipient, each with its copy line and watermark, and the register."""
     assert options.recipients is not None
@@ -301,7 +352,7 @@ def numbered_copies(
     for number, recipient in enumerate(options.recipients, start=1):
         copy = Copy(number, total, recipient.name)
         html = book_html(project, record, options, version, copy=copy)
-        data = pdf(html, book=True)
+        data = pdf(html, book=True).result()
         issued.append(IssuedCopy(number, total, recipient, copy_file_name(number, total), data))
     copies = folder / "copies"
     register = register_csv(

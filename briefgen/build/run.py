@@ -15,10 +15,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from briefgen.build.bookpdf import Layout
 from briefgen.build.meeting import (
     PdfMemo,
     describe_build,
@@ -26,7 +28,9 @@ from briefgen.build.meeting import (
     output_folder,
     refuse_uncommitted,
     render_outputs,
+    version_paths,
 )
+from briefgen.build.uptodate import Planned
 from briefgen.build.workers import exit_with_parent, relay
 from briefgen.errors import (
     BriefgenError,
@@ -38,7 +42,7 @@ from briefgen.errors import (
 )
 from briefgen.options import BuildOptions, resolve_options
 from briefgen.outputs.atomic import check_output_folder, remove_stale_temps, write_set
-from briefgen.outputs.cache import BuildCache, PhotoCache, inputs_key, output_key
+from briefgen.outputs.cache import BuildCache, PartCache, PhotoCache, inputs_key, output_key
 from briefgen.outputs.pdfengine import require_pdf_engine
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
@@ -59,9 +63,6 @@ OUTPUT_FILES: dict[str, tuple[Format, ...]] = {
     "place-cards.pdf": ("cards",),
     "pocket.pdf": ("pocket",),
 }
-
-#: Outputs laid out in a process of their own, beside the book, when a process would idle.
-_BESIDE_BOOK = frozenset({"place-cards.pdf", "pocket.pdf"})
 
 #: Seconds between reports of the page being laid out.
 PAGE_REPORT_SECONDS = 0.5
@@ -147,11 +148,15 @@ class MeetingJob:
     #: The outputs to build, with their cache keys.
     keys: dict[str, str]
     photo_cache: PhotoStore | None = None
+    #: The book's parts laid out by the last build (see :mod:`briefgen.build.bookpdf`).
+    part_cache: PartCache | None = None
     pdf_facts: tuple[str, ...] = ()
     reusable: dict[str, bytes] = field(default_factory=dict)
     config: ProjectConfig = field(default_factory=ProjectConfig)
     #: Build every output the options ask for, outside the cache (editions, copies, ics).
     uncached: bool = False
+    #: Every output the options ask for, with its key (fresh ones too).
+    planned: dict[str, str] = field(default_factory=dict)
     #: Where progress goes: a queue proxy (picklable) for a worker, or a direct sink.
     events: Any = None
 
@@ -180,6 +185,7 @@ def build_project(
     options: BuildOptions,
     meetings: Sequence[MeetingRecord] | None = None,
     progress: Progress | None = None,
+    planned: Callable[[Planned], object] | None = None,
 ) -> list[Path]:
     """Build the books of ``meetings`` (default: all in the project); return the paths written.
 
@@ -189,7 +195,8 @@ def build_project(
     outputs the cache knows to be up to date are not built again.  With
     ``options.jobs`` > 1 meetings render in a process pool.  When a meeting
     fails, the others are still built and written, and :class:`BuildFailed`
-    names every failed meeting and lists what was written.
+    names every failed meeting and lists what was written.  ``planned`` hears what
+    was decided for each meeting (for :mod:`briefgen.build.uptodate`).
     """
     options = resolve_options(project, options)
     if any(name.endswith(".pdf") for name in output_names(options.format)):
@@ -205,6 +212,10 @@ def build_project(
     jobs: list[MeetingJob] = []
     for record in records:
         job = plan_meeting(project, record, options, versions[record.id], cache)
+        if planned is not None:
+            paths = version_paths(record, options.template_dir)
+            folder = output_folder(options.out_dir, record)
+            planned(Planned(record.id, folder, tuple(paths), versions[record.id], job.planned))
         if job.stale:
             jobs.append(job)
         elif progress is not None:
@@ -276,10 +287,12 @@ def plan_meeting(
         version=version,
         keys={name: keys[name] for name in stale},
         photo_cache=PhotoCache(cache.photos) if cache is not None else None,
+        part_cache=PartCache(cache.parts(record.id)) if cache is not None else None,
         pdf_facts=(*facts, inputs_key((), templates, {})),
         reusable=reusable,
         config=project.config,
         uncached=not options.cacheable,
+        planned=keys,
     )
 
 
@@ -301,81 +314,57 @@ def run_jobs(
 ) -> Iterator[MeetingResult]:
     """Render the jobs, in this process or ``processes`` at a time; results as they finish.
 
-    Workers send their :class:`Event` values through a queue that a thread of
-    this process hands to ``progress``.  With fewer meetings than processes, a
-    meeting's place cards and pocket list are laid out beside its book
-    (:func:`split_jobs`); the meeting's result comes once all its parts are done.
+    With at least as many meetings as processes, each meeting renders in a
+    worker of a process pool, which sends its :class:`Event` values through a
+    queue that a thread of this process hands to ``progress``.  With fewer,
+    the meetings render here and their PDFs are laid out in the pool instead:
+    the parts of a book side by side, and the place cards and pocket list
+    beside them (:mod:`briefgen.build.bookpdf`).
     """
-    tasks = split_jobs(jobs, processes)
-    if processes <= 1 or len(tasks) <= 1:
-        sink = _Direct(progress) if progress is not None else None
-        yield from (render_meeting(replace(job, events=sink)) for job in jobs)
-        return
-    if any(name.endswith(".pdf") for job in jobs for name in job.keys):
+    pdfs = any(name.endswith(".pdf") for job in jobs for name in job.keys) or any(
+        job.uncached for job in jobs
+    )
+    if processes > 1 and pdfs:
         # Import WeasyPrint (a second or so) once here: forked workers inherit it.
         from briefgen.outputs import pdf  # noqa: F401
-    parts = {job.record.id: sum(t.record.id == job.record.id for t in tasks) for job in jobs}
-    done: dict[str, list[tuple[int, MeetingResult]]] = {meeting: [] for meeting in parts}
+    if processes <= 1 or len(jobs) < processes:
+        sink = _Direct(progress) if progress is not None else None
+        with _layout_pool(processes if pdfs and jobs else 1) as layout:
+            for job in jobs:
+                yield render_meeting(replace(job, events=sink), layout)
+        return
     with (
         relay(progress) as queue,
         ProcessPoolExecutor(
-            min(processes, len(tasks)), initializer=exit_with_parent, initargs=(os.getpid(),)
+            min(processes, len(jobs)), initializer=exit_with_parent, initargs=(os.getpid(),)
         ) as pool,
     ):
-        futures = {
-            pool.submit(render_meeting, replace(task, events=queue)): (index, task)
-            for index, task in enumerate(tasks)
-        }
+        futures = {pool.submit(render_meeting, replace(job, events=queue)): job for job in jobs}
         for future in as_completed(futures):
-            index, task = futures[future]
+            job = futures[future]
             try:
-                result = future.result()
+                yield future.result()
             except BrokenProcessPool as exc:
-                result = MeetingResult(task.record.id, [], f"the worker process died ({exc})")
-            done[task.record.id].append((index, result))
-            if len(done[task.record.id]) == parts[task.record.id]:
-                yield merge_results(
-                    [r for _, r in sorted(done[task.record.id], key=lambda d: d[0])]
-                )
+                yield MeetingResult(job.record.id, [], f"the worker process died ({exc})")
 
 
-def split_jobs(jobs: Sequence[MeetingJob], processes: int) -> list[MeetingJob]:
-    """The jobs, a meeting's place cards and pocket list apart from its book when processes idle.
+@contextmanager
+def _layout_pool(processes: int) -> Iterator[Layout]:
+    """Where this process's PDFs are laid out: a pool of ``processes`` workers, or here."""
+    if processes <= 1:
+        yield Layout()
+        return
+    with ProcessPoolExecutor(
+        processes, initializer=exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        yield Layout(pool, processes)
 
-    Laid out in a process of their own they cost no time beside the book; each
-    part reads the same inputs and the meeting is written when all are done.
+
+def render_meeting(job: MeetingJob, layout: Layout | None = None) -> MeetingResult:
+    """Render the stale outputs of one meeting (the process pool's task: module level, pickles).
+
+    Its PDFs are laid out in ``layout`` (default: here).
     """
-    if len(jobs) >= processes:
-        return list(jobs)
-    tasks: list[MeetingJob] = []
-    for job in jobs:
-        beside = {name: key for name, key in job.keys.items() if name in _BESIDE_BOOK}
-        if job.uncached or not beside or len(beside) == len(job.keys):
-            tasks.append(job)
-            continue
-        book = {name: key for name, key in job.keys.items() if name not in beside}
-        tasks += [replace(job, keys=book), replace(job, keys=beside)]
-    return tasks
-
-
-def merge_results(parts: Sequence[MeetingResult]) -> MeetingResult:
-    """One meeting's result from those of its parts: failed (nothing to write) if one failed."""
-    failed = [part for part in parts if part.error is not None]
-    if failed:
-        problems = tuple(problem for part in failed for problem in part.problems)
-        return replace(failed[0], outputs=[], problems=problems)
-    return MeetingResult(
-        parts[0].meeting_id,
-        [output for part in parts for output in part.outputs],
-        None,
-        {name: key for part in parts for name, key in part.keys.items()},
-        {digest: key for part in parts for digest, key in part.pdf_keys.items()},
-        seconds={name: took for part in parts for name, took in part.seconds.items()},
-    )
-
-
-def render_meeting(job: MeetingJob) -> MeetingResult:
-    """Render the stale outputs of one meeting (the process pool's task: module level, pickles)."""
     options = job.options
     project = Project(root=job.root, people={}, meetings=[], config=job.config)
     memo = PdfMemo(job.pdf_facts, job.reusable)
@@ -383,7 +372,7 @@ def render_meeting(job: MeetingJob) -> MeetingResult:
     try:
         if job.uncached:
             everything = render_outputs(
-                project, job.record, options, job.version, report=timer.report
+                project, job.record, options, job.version, report=timer.report, layout=layout
             )
             timer.stop()
             return MeetingResult(job.record.id, everything, None, seconds=timer.seconds)
@@ -396,6 +385,8 @@ def render_meeting(job: MeetingJob) -> MeetingResult:
             pdf_memo=memo,
             report=timer.report,
             wanted=frozenset(job.keys),
+            layout=layout,
+            part_cache=job.part_cache,
         )
         timer.stop()
     except InvalidAtRevision as exc:

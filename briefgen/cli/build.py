@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Format, Paper, PdfVariant, ThemeName, names
 
 if TYPE_CHECKING:
+    from briefgen.build.uptodate import Planned, Replay, RootRecord
     from briefgen.cli.progress import BuildDisplay
     from briefgen.options import BuildOptions
     from briefgen.project.load import Project
@@ -146,32 +148,58 @@ def build(
     meeting fails to render, the others are still written; the failure names
     the meeting and the exit code is 1.
     """
+    from briefgen.build.uptodate import fresh_build, invocation_key, record_build
     from briefgen.cli.progress import BuildDisplay
-    from briefgen.options import BuildOptions
-    from briefgen.render.book import RenderOptions
 
-    limits = make_limits(kwargs)
-    fmt, recipients = _copies(copies, recipients_file, fmt, limits)
-    options = BuildOptions(
-        out_dir=out_dir,
-        format=fmt,
-        render=RenderOptions(family_caps=family_caps, paper=paper),
-        timeout=timeout,
-        final=final,
-        changes_since=changes_since,
-        edition=edition,
-        pdf_variant=pdf_variant,
-        recipients=recipients,
-        limits=limits,
-        force=force,
-        jobs=jobs or os.cpu_count() or 1,
-    )
+    invocation = invocation_key(click.get_current_context().params)
     with BuildDisplay(verbosity()) as display:
-        projects = [
+        replays = None if force else fresh_build(out_dir, invocation)
+        if replays is not None:
+            replay_up_to_date(replays, out_dir, display)
+            return
+        from briefgen.options import BuildOptions
+        from briefgen.render.book import RenderOptions
+
+        limits = make_limits(kwargs)
+        fmt, recipients = _copies(copies, recipients_file, fmt, limits)
+        options = BuildOptions(
+            out_dir=out_dir,
+            format=fmt,
+            render=RenderOptions(family_caps=family_caps, paper=paper),
+            timeout=timeout,
+            final=final,
+            changes_since=changes_since,
+            edition=edition,
+            pdf_variant=pdf_variant,
+            recipients=recipients,
+            limits=limits,
+            force=force,
+            jobs=jobs or os.cpu_count() or 1,
+        )
+        roots = [
             load_checked(root, folders, options, (templates, theme), display)
             for root, folders in group_targets(meetings).items()
         ]
-        build_all(projects, options, display)
+        build_all(roots, options, display)
+    if options.cacheable and all(root.trees is not None for root in roots):
+        record_build(out_dir, invocation, [root.record() for root in roots])
+
+
+@dataclass
+class LoadedRoot:
+    """A data root loaded for a build, and what :mod:`briefgen.build.uptodate` keeps of it."""
+
+    project: Project
+    #: Digests of the folders the build reads, taken before it read them (None: not kept).
+    trees: dict[str, str] | None
+    #: Every problem found (those shown depend on -q).
+    problems: list[Problem]
+    planned: list[Planned] = field(default_factory=list)
+
+    def record(self) -> RootRecord:
+        from briefgen.build.uptodate import RootRecord
+
+        return RootRecord(self.project.root, self.trees or {}, self.problems, self.planned)
 
 
 def load_checked(
@@ -180,16 +208,20 @@ def load_checked(
     options: BuildOptions,
     looks: tuple[Path | None, ThemeName | None],
     display: BuildDisplay,
-) -> Project:
+) -> LoadedRoot:
     """The validate step: load a data folder, print its warnings, check the edition exists.
 
     ``looks`` are the command line's template folder and theme.
     """
+    from briefgen.build.uptodate import tree_digests
     from briefgen.lint import check_project
     from briefgen.options import edition_of
     from briefgen.project.load import load_project
+    from briefgen.project.themes import builtin_templates
 
     with display.validating(str(root)):
+        read = [root, *([looks[0]] if looks[0] else []), builtin_templates()]
+        trees = tree_digests(read) if options.cacheable else None
         project = load_project(
             root,
             folders,
@@ -198,13 +230,27 @@ def load_checked(
             templates=looks[0],
             theme=looks[1],
         )
-        emit(shown(check_project(project)), "text", make_console())
+        problems = check_project(project)
+        emit(shown(problems), "text", make_console())
         _note_shallow(root)
     try:
         edition_of(project, options.edition)
     except BriefgenError as exc:
         raise click.UsageError(str(exc)) from None
-    return project
+    return LoadedRoot(project, trees, problems)
+
+
+def replay_up_to_date(replays: list[Replay], out_dir: Path, display: BuildDisplay) -> None:
+    """What a build shows when :func:`~briefgen.build.uptodate.fresh_build` found it a no-op."""
+    for replay in replays:
+        with display.validating(str(replay.root)):
+            emit(shown(replay.problems), "text", make_console())
+            _note_shallow(replay.root)
+    display.meetings(sum(len(replay.meetings) for replay in replays))
+    for replay in replays:
+        for meeting in replay.meetings:
+            display.skipped(meeting)
+    _say_up_to_date(display, out_dir)
 
 
 def _copies(
@@ -245,28 +291,34 @@ def group_targets(meetings: tuple[Path, ...]) -> dict[Path, list[Path] | None]:
     return groups
 
 
-def build_all(projects: list[Project], options: BuildOptions, display: BuildDisplay) -> None:
+def build_all(roots: list[LoadedRoot], options: BuildOptions, display: BuildDisplay) -> None:
     """Build every project, showing progress; raise one BuildFailed for all failures."""
     from briefgen.build.run import build_project
 
     written: list[Path] = []
     failures: list[str] = []
     problems: list[Problem] = []
-    display.meetings(sum(len(p.meetings) for p in projects))
-    for project in projects:
+    display.meetings(sum(len(r.project.meetings) for r in roots))
+    for root in roots:
         try:
-            written += build_project(project, options, progress=display)
+            written += build_project(
+                root.project, options, progress=display, planned=root.planned.append
+            )
         except BuildFailed as exc:
             written += exc.written
             failures += exc.failures
             problems += exc.problems
-    if display.up_to_date:
-        say(
-            f"{len(display.up_to_date)} meeting(s) up to date in {options.out_dir} "
-            "(--force builds them again)"
-        )
+    _say_up_to_date(display, options.out_dir)
     if failures:
         raise BuildFailed(failures, written, problems)
+
+
+def _say_up_to_date(display: BuildDisplay, out_dir: Path) -> None:
+    if display.up_to_date:
+        say(
+            f"{len(display.up_to_date)} meeting(s) up to date in {out_dir} "
+            "(--force builds them again)"
+        )
 
 
 def _note_shallow(root: Path) -> None:

@@ -144,6 +144,11 @@ class BuildDisplay:
             else:
                 self._finish(event.meeting, event.kind, now)
 
+    def skipped(self, meeting: str) -> None:
+        """``meeting`` is up to date (found so before it was loaded: nothing else happens)."""
+        with self._lock:
+            self._finish(meeting, "up to date", time.perf_counter())
+
     def _start(self, meeting: str, output: str, now: float) -> None:
         running = self._running.get(meeting)
         if running is None:

@@ -36,10 +36,9 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from briefgen import __version__
@@ -154,12 +153,23 @@ def pdf_engine_fingerprint() -> str:
     WeasyPrint.  Any font installed or removed invalidates cached PDFs (a
     superset of the fonts in use, which only WeasyPrint could tell).
     """
+    from importlib import metadata
+
     key = KeyBuilder("engine")
     for package in ("weasyprint", "pydyf", "tinycss2", "cssselect2"):
         try:
             key.add(package, metadata.version(package))
         except metadata.PackageNotFoundError:
             key.add(package, "absent")
+    return _add_fonts(key).hexdigest()
+
+
+def fonts_fingerprint() -> str:
+    """The path, size and time of every font file fontconfig may find (see :data:`FONT_DIRS`)."""
+    return _add_fonts(KeyBuilder("fonts")).hexdigest()
+
+
+def _add_fonts(key: KeyBuilder) -> KeyBuilder:
     for folder in FONT_DIRS:
         base = Path(folder).expanduser()
         if not base.is_dir():
@@ -170,7 +180,7 @@ def pdf_engine_fingerprint() -> str:
             except OSError:
                 continue
             key.add("font", f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
-    return key.hexdigest()
+    return key
 
 
 def pdf_key(html: str, *facts: str) -> str:
@@ -201,6 +211,9 @@ class BuildCache:
     @property
     def photos(self) -> Path:
         return self.root / "photos"
+
+    def parts(self, meeting_id: str) -> Path:
+        return self.root / "parts" / meeting_id
 
     def _manifest(self, meeting_id: str) -> Path:
         return self.root / "meetings" / f"{meeting_id}.json"
@@ -320,3 +333,41 @@ class PhotoCache:
             return
         with contextlib.suppress(OutputError):
             write_atomic(self.folder / f"{key}{suffix}", mac.encode("ascii") + data)
+
+
+@dataclass
+class PartCache:
+    """The laid-out parts of one meeting's book (:mod:`briefgen.build.bookpdf`), kept between
+    builds so that a change lays out again only the parts it touches.
+
+    Each file starts with an HMAC of its key and content, like a photo; a
+    book's build keeps only the parts it used (:meth:`keep`), so the folder
+    holds one book's parts at most.
+    """
+
+    folder: Path
+
+    def get(self, key: str) -> bytes | None:
+        """The part stored under ``key``, if there is one written here and unchanged."""
+        try:
+            stored = (self.folder / f"{key}.part").read_bytes()
+        except OSError:
+            return None
+        mac, data = stored[:64], stored[64:]
+        return data if data and sealed(self.folder, mac, key.encode(), data) else None
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep a part for the next build; failures are ignored."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        mac = seal(self.folder, key.encode(), data)
+        if mac is not None:
+            with contextlib.suppress(OutputError):
+                write_atomic(self.folder / f"{key}.part", mac.encode("ascii") + data)
+
+    def keep(self, keys: Collection[str]) -> None:
+        """Remove the stored parts whose key is not in ``keys``."""
+        wanted = {f"{key}.part" for key in keys}
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                if path.name.endswith(".part") and path.name not in wanted:
+                    path.unlink(missing_ok=True)

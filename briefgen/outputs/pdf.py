@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import PdfEngineMissing, RenderError
+from briefgen.outputs.bookparts import LaidOut
 from briefgen.outputs.cssvars import inline_root_variables
 from briefgen.outputs.fontcache import pdf_font_faces
 from briefgen.outputs.fontuse import font_use
@@ -283,6 +284,85 @@ def render_pdf(
     """
     if variant is not None and variant not in PDF_VARIANTS:
         raise RenderError(f"unknown PDF variant '{variant}': use one of {', '.join(PDF_VARIANTS)}")
+    options, finisher = _write_options(variant, attachments, created)
+
+    def write(document: Any) -> bytes:
+        data = document.write_pdf(
+            finisher=finisher, pdf_identifier=_identifier(identifier), **options
+        )
+        assert isinstance(data, bytes)
+        return data
+
+    return _lay_out(
+        html, base_dir, allowed, created, timeout, write, options, on_progress=on_progress
+    )
+
+
+def render_part(
+    html: str,
+    *,
+    base_dir: Path,
+    allowed: Sequence[Path],
+    created: datetime | None = None,
+    identifier: str | None = None,
+    timeout: float | None = None,
+    lead: bool = False,
+) -> LaidOut:
+    """Lay out one part of a book (:mod:`.bookparts`): its first page dropped with ``lead``.
+
+    Links to anchors in other parts are kept: each such anchor is declared
+    (on the part's first page) so that WeasyPrint writes the link, and the
+    joined PDF's destinations point them to the right page.
+    """
+    facts: dict[str, Any] = {}
+
+    def write(document: Any) -> bytes:
+        pages = document.pages[1:] if lead else document.pages
+        facts.update(_part_facts(pages))
+        declared = set(facts["anchors"])
+        for page in pages:
+            for kind, target, _, _ in page.links:
+                if kind == "internal" and target not in declared and pages:
+                    pages[0].anchors[target] = (0, 0, 0, 0)
+                    declared.add(target)
+        data = document.copy(pages).write_pdf(pdf_identifier=_identifier(identifier))
+        assert isinstance(data, bytes)
+        return data
+
+    pdf = _lay_out(html, base_dir, allowed, created, timeout, write, {})
+    return LaidOut(pdf, **facts)
+
+
+def _part_facts(pages: Sequence[Any]) -> dict[str, Any]:
+    """The page names, anchors and outline entries of laid-out ``pages``, in PDF points."""
+    anchors: dict[str, tuple[int, float, float]] = {}
+    bookmarks = []
+    names = []
+    for index, page in enumerate(pages):
+        height = page.height
+        for name, (x, y, *_) in page.anchors.items():
+            anchors.setdefault(name, (index, x * 0.75, (height - y) * 0.75))
+        for level, label, (x, y), _state in page.bookmarks:
+            bookmarks.append((level, label, index, x * 0.75, (height - y) * 0.75))
+        page_type = getattr(page._page_box, "page_type", None)
+        names.append(str(getattr(page_type, "name", "") or ""))
+    return {"page_names": tuple(names), "anchors": anchors, "bookmarks": tuple(bookmarks)}
+
+
+def _lay_out(
+    html: str,
+    base_dir: Path,
+    allowed: Sequence[Path],
+    created: datetime | None,
+    timeout: float | None,
+    write: Callable[[Any], bytes],
+    options: dict[str, Any],
+    on_progress: Callable[[str], None] | None = None,
+) -> bytes:
+    """Lay out ``html`` in the sandbox under ``timeout`` and ``write`` the document.
+
+    Every warning WeasyPrint logs becomes a :class:`RenderError`.
+    """
     _freeze_font_timestamps()
     html = inline_root_variables(html)
     try:
@@ -294,8 +374,7 @@ def render_pdf(
         )
     except MissingFonts as exc:
         raise RenderError(str(exc)) from exc
-    options, finisher = _write_options(variant, attachments, created)
-    options["stylesheets"] = [faces, *options.get("stylesheets", [])]
+    options = {**options, "stylesheets": [faces, *options.get("stylesheets", [])]}
     with _capture_warnings(on_progress) as captured:
         try:
             with _deadline(timeout):
@@ -308,9 +387,7 @@ def render_pdf(
                 if created is not None:
                     stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                     rendered.metadata.created = rendered.metadata.modified = stamp
-                pdf = rendered.write_pdf(
-                    finisher=finisher, pdf_identifier=_identifier(identifier), **options
-                )
+                pdf = write(rendered)
         except _Timeout:
             raise RenderError(
                 f"the PDF took longer than {timeout:g} seconds to lay out; "
@@ -323,7 +400,6 @@ def render_pdf(
         raise RenderError(
             "PDF build reported problems:\n  " + "\n  ".join(map(explain, captured.messages))
         )
-    assert isinstance(pdf, bytes)
     return pdf
 
 

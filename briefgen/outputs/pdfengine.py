@@ -15,7 +15,7 @@ from briefgen.errors import PdfEngineMissing
 
 #: What to install for PDF output, as a user types it.
 PDF_EXTRA = "briefgen[pdf]"
-ENGINE_MODULES = ("weasyprint", "pydyf")
+ENGINE_MODULES = ("weasyprint", "pydyf", "pikepdf")
 
 
 def missing_engine(modules: list[str]) -> PdfEngineMissing:

@@ -39,7 +39,7 @@ def confine(
     """
     try:
         real_root = root.resolve(strict=True)
-        real_within = (within if within is not None else root).resolve(strict=True)
+        real_within = real_root if within is None else within.resolve(strict=True)
         if not real_within.is_relative_to(real_root):
             return Refusal("outside")
         base = root.absolute()

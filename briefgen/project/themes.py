@@ -40,16 +40,26 @@ class Theme:
     folder: str | None
     paper: Paper
     summary: str
+    #: The ids or classes of the book's sections that begin a new page in print (besides
+    #: what follows the contents): a book laid out in parts may be cut there.
+    page_starts: tuple[str, ...] = ()
 
 
 THEMES: MappingProxyType[str, Theme] = MappingProxyType(
     {
-        "default": Theme("default", None, "a4", "A4, serif text, topics and biographies run on."),
+        "default": Theme(
+            "default",
+            None,
+            "a4",
+            "A4, serif text, topics and biographies run on.",
+            page_starts=("first-topic", "biographies"),
+        ),
         "compact": Theme(
             "compact",
             "themes/compact",
             "letter",
             "US Letter, sans-serif, dense: topics and biographies run on.",
+            page_starts=("delegations",),
         ),
     }
 )

@@ -5,14 +5,11 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from briefgen import __version__
 from briefgen.digest import KeyBuilder
 from briefgen.errors import RenderError
-
-if TYPE_CHECKING:
-    from PIL.Image import Image
 
 #: Pillow reads a phone photo with a multi-picture (MPO) segment as "MPO": a JPEG whose
 #: first frame is the photo; it is kept as a JPEG.
@@ -59,7 +56,13 @@ def fit_photo(
         with Image.open(io.BytesIO(data)) as original:
             if original.format not in _IMAGE_TYPES:
                 raise ValueError("image type is not one of JPEG, PNG, GIF, WebP")
-            _decode_smaller(original, max(target_w, target_h))
+            if original.format in ("JPEG", "MPO"):
+                # Decode a big JPEG at 1/2, 1/4 or 1/8 of its size (DCT scaling) while
+                # both sides stay at least the frame's longer side, whichever way the
+                # photo turns: a phone photo then decodes in a fraction of the time, and
+                # Lanczos still scales it down from there.
+                side = max(target_w, target_h)
+                original.draft(original.mode, (side, side))
             image = ImageOps.exif_transpose(original)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise ValueError(f"not a readable image ({exc})") from exc
@@ -79,18 +82,6 @@ def fit_photo(
         return out.getvalue(), "image/png"
     image.save(out, format="JPEG", quality=_JPEG_QUALITY, optimize=True)
     return out.getvalue(), "image/jpeg"
-
-
-def _decode_smaller(image: Image, side: int) -> None:
-    """Let a JPEG decode at 1/2, 1/4 or 1/8 of its size while both sides stay ``side`` or more.
-
-    A 3000-pixel photo printed 472 pixels high is then decoded at 750 pixels
-    (libjpeg scales in the DCT, averaging each block) and resampled from there:
-    a sixteenth of the decoding and resampling of the full image, for the same
-    printed photo.  Other formats decode whole (``draft`` ignores them).
-    """
-    if image.format in ("JPEG", "MPO"):
-        image.draft(image.mode, (side, side))
 
 
 def embed_photo(path: Path, store: PhotoStore | None = None) -> str:

@@ -11,6 +11,7 @@ warning fails the build).  This is the one place that decides it: the lint
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import shutil
 import subprocess
 import unicodedata
@@ -23,6 +24,18 @@ Direction = Literal["ltr", "rtl"]
 #: Characters that need no glyph of their own (spaces, joiners, marks of direction).
 _NO_GLYPH_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cs", "Cn"})
 _CJK_BY_COUNTRY = {"JP": "ja", "KR": "ko", "KP": "ko", "TW": "zh-Hant", "HK": "zh-Hant"}
+#: Code points (first, last) every bundled font has, so text in them needs no font opened:
+#: Latin, Greek (without the Coptic letters), Cyrillic, punctuation, currency signs.
+#: ``tests/test_scripts.py`` checks them against the fonts' own tables.
+SURELY_BUNDLED = (
+    (0x20, 0x7E),
+    (0xA0, 0x24F),
+    (0x370, 0x3E1),
+    (0x400, 0x4FF),
+    (0x1E00, 0x1EFF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20BF),
+)
 
 
 def direction(text: str) -> Direction | None:
@@ -83,6 +96,21 @@ def font_package(script: str) -> str:
     return "fonts-noto-core, or fonts-noto-extra for rarer scripts"
 
 
+def _bundled_installed() -> bool:
+    """Whether the bundled fonts can be read (the ``pdf`` extra), without opening them."""
+    from briefgen.render.fonts import MissingFonts, bundled_fonts
+
+    try:
+        bundled_fonts()
+    except MissingFonts:
+        return False
+    return importlib.util.find_spec("fontTools") is not None
+
+
+def _surely_bundled(point: int) -> bool:
+    return any(first <= point <= last for first, last in SURELY_BUNDLED)
+
+
 def needs_glyph(char: str) -> bool:
     return ord(char) > 0x7E and unicodedata.category(char) not in _NO_GLYPH_CATEGORIES
 
@@ -132,16 +160,20 @@ def uncovered(chars: Iterable[str]) -> list[str]:
     """The characters (sorted) that neither a bundled nor an installed font has.
 
     The bundled fonts are asked first, so text they cover (Latin, Cyrillic,
-    Greek) never starts fontconfig.  Empty when fontconfig is missing and the
-    bundled fonts lack a character (nothing can be said then).
+    Greek) never starts fontconfig; text in :data:`SURELY_BUNDLED` opens no
+    font at all.  Empty when fontconfig is missing and the bundled fonts lack
+    a character (nothing can be said then).
     """
     from briefgen.render.fonts import MissingFonts, bundled_coverage
 
+    rest = [c for c in sorted(set(chars)) if needs_glyph(c)]
+    if _bundled_installed():
+        rest = [c for c in rest if not _surely_bundled(ord(c))]
     try:
-        bundled = bundled_coverage()
+        bundled = bundled_coverage() if rest else frozenset()
     except (MissingFonts, ImportError):  # installed without the pdf extra
         bundled = frozenset()
-    rest = [c for c in sorted(set(chars)) if needs_glyph(c) and ord(c) not in bundled]
+    rest = [c for c in rest if ord(c) not in bundled]
     coverage = installed_coverage() if rest else None
     if coverage is None:
         return []

@@ -1,0 +1,178 @@
+"""The book's PDF laid out in parts, in parallel processes, and joined (see
+:mod:`briefgen.outputs.bookparts` for where a book is cut and why).
+
+First every part is laid out, the first one (cover, contents) with
+placeholder page numbers in its contents; then the first part again with the
+true numbers, beside the folio documents (the page numbers of every page);
+then pikepdf joins them.  Parts are laid out in ``pool`` (a process pool
+whose workers forked with WeasyPrint loaded) or, without one, here one after
+another, which still bounds the memory of a big book to that of its largest
+part.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen.errors import RenderError
+from briefgen.outputs.bookparts import (
+    BookParts,
+    Folios,
+    LaidOut,
+    find_folios,
+    folio_html,
+    number_contents,
+    split_book,
+    with_css,
+)
+from briefgen.outputs.cache import PartCache, pdf_key
+
+#: Most biographies in one part: a part's pages stay in memory until it is written.
+BIOS_PER_PART = 60
+
+#: Fewest pages worth a folio document of their own (each document costs its set-up).
+FOLIO_PAGES_PER_JOB = 40
+
+#: The first part is laid out again while its page count keeps changing, at most this often.
+FRONT_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a PDF is laid out: in ``pool``, or in this process when it is None."""
+
+    pool: Executor | None = None
+    jobs: int = 1
+
+    def submit(self, function: Callable[..., Any], /, **kwargs: Any) -> Future[Any]:
+        if self.pool is not None:
+            return self.pool.submit(function, **kwargs)
+        future: Future[Any] = Future()
+        try:
+            future.set_result(function(**kwargs))
+        except BaseException as exc:  # handed to whoever asks for the result
+            future.set_exception(exc)
+        return future
+
+
+def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookParts | None:
+    """The parts to lay out ``html`` in, or None when one piece is as good.
+
+    A book is cut when processes are there to lay parts out side by side, or
+    when it is big enough for its parts to save memory.
+    """
+    parts = split_book(html, page_starts, BIOS_PER_PART, min_parts=max(layout.jobs, 2))
+    if parts is None or (layout.pool is None and len(parts.htmls) <= 2):
+        return None
+    return parts
+
+
+class _Parts:
+    """Lays out parts in ``layout``, or takes them from ``store`` when laid out before.
+
+    Only the first part carries the creation date (the joined book keeps its
+    document information), so that the others stay the same from build to build.
+    """
+
+    def __init__(self, layout: Layout, render: dict[str, Any], store: PartCache | None) -> None:
+        self.layout = layout
+        self.store = store
+        self._render = render
+        self.used: list[str] = []
+
+    def submit(self, html: str, lead: bool, front: bool = False) -> tuple[str, Future[Any]]:
+        from briefgen.outputs.pdf import render_part
+
+        render = self._render if front else {**self._render, "created": None}
+        facts = repr(sorted((k, str(v)) for k, v in render.items() if k != "timeout"))
+        key = pdf_key(html, facts, str(lead))
+        self.used.append(key)
+        stored = self.store.get(key) if self.store else None
+        if stored is not None:
+            with contextlib.suppress(ValueError):
+                done: Future[Any] = Future()
+                done.set_result(LaidOut.from_bytes(stored))
+                return "", done
+        return key, self.layout.submit(render_part, html=html, lead=lead, **render)
+
+    def result(self, pending: tuple[str, Future[Any]]) -> LaidOut:
+        key, future = pending
+        part: LaidOut = future.result()
+        if key and self.store is not None:
+            self.store.put(key, part.to_bytes())
+        return part
+
+
+def parted_pdf(
+    parts: BookParts,
+    layout: Layout,
+    render: dict[str, Any],
+    on_progress: Callable[[str], None],
+    store: PartCache | None = None,
+) -> bytes:
+    """Lay out ``parts`` with ``render_part`` arguments ``render`` and join them into one PDF.
+
+    Parts laid out before, with the same HTML and arguments, come from ``store``.
+    """
+    from briefgen.outputs.join import join_parts
+
+    folios = find_folios(parts.htmls[0])
+    css = folios.parts_css()
+    htmls = [with_css(html, css) for html in parts.htmls]
+    placeholders = {a: 888 for part in parts.anchors[1:] for a in part}
+    work = _Parts(layout, render, store)
+    on_progress(f"laying out {len(htmls)} parts")
+    pending = [
+        work.submit(number_contents(htmls[0], placeholders), lead=False),
+        *(work.submit(h, lead=True) for h in htmls[1:]),
+    ]
+    laid = [work.result(p) for p in pending]
+    for _ in range(FRONT_ROUNDS):
+        names = [name for part in laid for name in part.page_names]
+        numbers = _page_numbers(laid, parts.anchors)
+        on_progress("numbering the pages")
+        front = work.submit(number_contents(htmls[0], numbers), lead=False, front=True)
+        folio_parts = _folios(parts.prefix, folios, names, work)
+        first = work.result(front)
+        if len(first.page_names) == len(laid[0].page_names):
+            on_progress("joining the parts")
+            pdfs = [work.result(f).pdf for f in folio_parts]
+            if store is not None:
+                store.keep(work.used)
+            return join_parts([first, *laid[1:]], pdfs)
+        laid[0] = first
+    raise RenderError("the contents' length kept changing with its page numbers")
+
+
+def _page_numbers(laid: Sequence[Any], anchors: Sequence[frozenset[str]]) -> dict[str, int]:
+    """The page number of each anchor outside the first part, in the joined book."""
+    numbers: dict[str, int] = {}
+    start = len(laid[0].page_names)
+    for part, names in zip(laid[1:], anchors[1:], strict=True):
+        for name in names:
+            if name in part.anchors:
+                numbers.setdefault(name, start + part.anchors[name][0] + 1)
+        start += len(part.page_names)
+    return numbers
+
+
+def _folios(
+    prefix: str, folios: Folios, names: Sequence[str], work: _Parts
+) -> list[tuple[str, Future[Any]]]:
+    """The folio documents for pages named ``names``, cut into one run per process."""
+    if not folios.boxes:
+        return []
+    runs = max(1, min(work.layout.jobs, math.ceil(len(names) / FOLIO_PAGES_PER_JOB)))
+    size = math.ceil(len(names) / runs)
+    return [
+        work.submit(
+            folio_html(prefix, folios, names[start : start + size], start + 1, len(names)),
+            lead=start > 0,
+        )
+        for start in range(0, len(names), size)
+    ]
