@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import tinycss2
@@ -39,19 +40,25 @@ def inline_root_variables(html: str) -> str:
     head_end = _HEAD_END.search(html)
     if head_end is None:
         return html
-    head = html[: head_end.start()]
+    excluded = frozenset(_INLINE_VARIABLE.findall(html))
+    return _inline_head(html[: head_end.start()], excluded) + html[head_end.start() :]
+
+
+@lru_cache(maxsize=8)
+def _inline_head(head: str, excluded: frozenset[str]) -> str:
+    """The head with its variables written out; kept, as the parts of one book share it."""
     if _ELSEWHERE.search(head):
-        return html
+        return head
     styles = list(_STYLE.finditer(head))
     sheets = [tinycss2.parse_stylesheet(match.group(2)) for match in styles]
-    values = _resolved(_root_variables(sheets, excluded=set(_INLINE_VARIABLE.findall(html))))
+    values = _resolved(_root_variables(sheets, excluded=set(excluded)))
     if not values:
-        return html
+        return head
     parts, last = [], 0
     for match, sheet in zip(styles, sheets, strict=True):
-        parts += [html[last : match.start(2)], tinycss2.serialize(_substitute(sheet, values))]
+        parts += [head[last : match.start(2)], tinycss2.serialize(_substitute(sheet, values))]
         last = match.end(2)
-    return "".join(parts) + html[last:]
+    return "".join(parts) + head[last:]
 
 
 def head_styles(html: str) -> list[str]:

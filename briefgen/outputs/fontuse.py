@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import tinycss2
@@ -37,8 +38,16 @@ def font_use(html: str, families: Iterable[str]) -> FontUse:
     """Those of ``families`` that a ``font`` or ``font-family`` declaration names (every one
     named anywhere in the styles when such a declaration still holds a ``var()``, whose value
     is known only element by element), and the absolute weights the styles name."""
-    css = head_styles(html)
-    attributes = [text[1:-1] for text in _STYLE_ATTRIBUTE.findall(html)]
+    attributes = tuple(text[1:-1] for text in _STYLE_ATTRIBUTE.findall(html))
+    return _font_use(tuple(head_styles(html)), attributes, tuple(sorted(families)))
+
+
+@lru_cache(maxsize=8)
+def _font_use(
+    css: tuple[str, ...], attributes: tuple[str, ...], families: tuple[str, ...]
+) -> FontUse:
+    """:func:`font_use` of the head's styles and the style attributes; kept, as the parts
+    of one book share them."""
     declarations = [
         node
         for text in css
