@@ -38,37 +38,39 @@ def font_use(html: str, families: Iterable[str]) -> FontUse:
     """Those of ``families`` that a ``font`` or ``font-family`` declaration names (every one
     named anywhere in the styles when such a declaration still holds a ``var()``, whose value
     is known only element by element), and the absolute weights the styles name."""
-    attributes = tuple(text[1:-1] for text in _STYLE_ATTRIBUTE.findall(html))
-    return _font_use(tuple(head_styles(html)), attributes, tuple(sorted(families)))
+    css = tuple(head_styles(html))
+    attributes = [
+        node
+        for text in _STYLE_ATTRIBUTE.findall(html)
+        for node in tinycss2.parse_blocks_contents(text[1:-1], skip_comments=True)
+        if node.type == "declaration"
+    ]
+    values, weights = _styles_use(css)
+    values += tuple(_font_values(attributes))
+    named = " ".join(css) if any("var(" in value.lower() for value in values) else " ".join(values)
+    return FontUse(
+        frozenset(family for family in families if family in named),
+        weights | {weight for node in attributes for weight in _weights(node)},
+    )
 
 
 @lru_cache(maxsize=8)
-def _font_use(
-    css: tuple[str, ...], attributes: tuple[str, ...], families: tuple[str, ...]
-) -> FontUse:
-    """:func:`font_use` of the head's styles and the style attributes; kept, as the parts
-    of one book share them."""
+def _styles_use(css: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[int]]:
+    """The font and font-family values and the weights of the head's styles; kept, as the
+    parts of one book share them."""
     declarations = [
         node
         for text in css
         for node in _declarations(tinycss2.parse_stylesheet(text, skip_comments=True))
     ]
-    declarations += [
-        node
-        for text in attributes
-        for node in tinycss2.parse_blocks_contents(text, skip_comments=True)
-        if node.type == "declaration"
-    ]
-    values = [
-        tinycss2.serialize(node.value)
-        for node in declarations
-        if node.lower_name in ("font", "font-family")
-    ]
-    named = " ".join(css) if any("var(" in value.lower() for value in values) else " ".join(values)
-    return FontUse(
-        frozenset(family for family in families if family in named),
-        frozenset(weight for node in declarations for weight in _weights(node)),
-    )
+    weights = frozenset(weight for node in declarations for weight in _weights(node))
+    return tuple(_font_values(declarations)), weights
+
+
+def _font_values(declarations: Iterable[Any]) -> Iterable[str]:
+    for node in declarations:
+        if node.lower_name in ("font", "font-family"):
+            yield tinycss2.serialize(node.value)
 
 
 def _declarations(nodes: list[Any]) -> Iterable[Any]:
