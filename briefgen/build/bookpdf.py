@@ -127,25 +127,25 @@ def parted_pdf(
     placeholders = {a: 888 for part in parts.anchors[1:] for a in part}
     work = _Parts(layout, render, store)
     on_progress(f"laying out {len(htmls)} parts")
-    pending = [
-        work.submit(number_contents(htmls[0], placeholders), lead=False),
-        *(work.submit(h, lead=True) for h in htmls[1:]),
-    ]
-    laid = [work.result(p) for p in pending]
+    first = number_contents(htmls[0], placeholders)
+    # The longest parts first, so that the processes finish at about the same time.
+    order = sorted(range(len(htmls)), key=lambda i: -len(htmls[i]))
+    pending = {i: work.submit(first if i == 0 else htmls[i], lead=i > 0) for i in order}
+    laid = [work.result(pending[i]) for i in range(len(htmls))]
     for _ in range(FRONT_ROUNDS):
         names = [name for part in laid for name in part.page_names]
         numbers = _page_numbers(laid, parts.anchors)
         on_progress("numbering the pages")
         front = work.submit(number_contents(htmls[0], numbers), lead=False, front=True)
         folio_parts = _folios(parts.prefix, folios, names, work)
-        first = work.result(front)
-        if len(first.page_names) == len(laid[0].page_names):
+        numbered = work.result(front)
+        if len(numbered.page_names) == len(laid[0].page_names):
             on_progress("joining the parts")
             pdfs = [work.result(f).pdf for f in folio_parts]
             if store is not None:
                 store.keep(work.used)
-            return join_parts([first, *laid[1:]], pdfs)
-        laid[0] = first
+            return join_parts([numbered, *laid[1:]], pdfs)
+        laid[0] = numbered
     raise RenderError("the contents' length kept changing with its page numbers")
 
 
