@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -50,14 +51,36 @@ class Layout:
     jobs: int = 1
 
     def submit(self, function: Callable[..., Any], /, **kwargs: Any) -> Future[Any]:
+        """``function(**kwargs)`` in a process of the pool, or here and now."""
         if self.pool is not None:
             return self.pool.submit(function, **kwargs)
+        return _now(function, **kwargs)
+
+    def background(self, function: Callable[..., Any], /, *args: Any) -> Future[Any]:
+        """``function(*args)`` in a thread of this process with a pool (it waits for the pool's
+        work while this process queues more), or here and now."""
+        if self.pool is None:
+            return _now(function, *args)
         future: Future[Any] = Future()
-        try:
-            future.set_result(function(**kwargs))
-        except BaseException as exc:  # handed to whoever asks for the result
-            future.set_exception(exc)
+
+        def run() -> None:
+            try:
+                future.set_result(function(*args))
+            except BaseException as exc:  # handed to whoever asks for the result
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="briefgen-book", daemon=True).start()
         return future
+
+
+def _now(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+    """A future already done: ``function``'s result, or the exception it raised."""
+    future: Future[Any] = Future()
+    try:
+        future.set_result(function(*args, **kwargs))
+    except BaseException as exc:  # handed to whoever asks for the result
+        future.set_exception(exc)
+    return future
 
 
 def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookParts | None:
