@@ -99,10 +99,12 @@ def outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
 
 
 def contents_entries(reader: PdfReader, index: int = 1) -> list[tuple[str, int]]:
-    """(title, page number) from each line of the contents page, leaders removed."""
+    """(title, page number) from each line of the contents page, read in layout order (the
+    numbers are floats, drawn before the titles), the space between them removed."""
     entries = []
-    for line in reader.pages[index].extract_text().splitlines():
-        match = re.match(r"^(?P<title>.*?)[\s.]*?(?:\s*\.)+\s*(?P<page>\d+)$", line.strip())
+    for line in reader.pages[index].extract_text(extraction_mode="layout").splitlines():
+        # The DRAFT watermark crosses the page: its letters may fall on a line.
+        match = re.match(r"^(?P<title>\S.*?)(?:\s{2,}DRAFT)?\s{2,}(?P<page>\d+)$", line.strip())
         if match:
             entries.append((match["title"].strip(), int(match["page"])))
     return entries

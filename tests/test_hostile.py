@@ -181,7 +181,8 @@ def test_timeout_stops_a_slow_build_and_keeps_the_old_pdf(
         main, ["build", str(data_tree()), "--out", str(out), "--timeout", "0.01"]
     )
     assert result.exit_code == 1
-    assert "meeting m: the PDF took longer than 0.01 seconds" in result.stderr
+    # The first step to overrun the budget stops the build: a template or the PDF layout.
+    assert re.search(r"meeting m: .*took longer than 0.01 seconds", result.stderr)
     assert (out / "m" / "book.pdf").read_bytes() == PREVIOUS
     assert [p.name for p in (out / "m").iterdir()] == ["book.pdf"]
 

@@ -193,7 +193,7 @@ def test_english_labels_can_be_renamed_by_a_user_catalogue(data_tree: DataTree) 
     assert not [p for p in check_project(project) if p.code == "BG412"]
     html = render_book(project.meetings[0], make_environment(project.template_dir))
     assert '<h2 class="section-title">Schedule</h2>' in html
-    assert '<li><a href="#programme">Schedule</a>' in html
+    assert '<span class="toc-title"><a href="#programme">Schedule</a></span>' in html
 
 
 def test_unknown_language_code_is_an_error(data_tree: DataTree) -> None:

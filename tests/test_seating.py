@@ -403,7 +403,7 @@ def test_place_cards_for_fifteen_per_side_with_native_names(tmp_path: Path) -> N
 def test_book_has_the_seating_plan_as_an_escaped_svg() -> None:
     [record] = load_project(EXAMPLE, [EXAMPLE_MEETING]).meetings
     html = render_book(record, make_environment())
-    assert '<a href="#seating">Seating plan</a>' in html
+    assert '<span class="toc-title"><a href="#seating">Seating plan</a></span>' in html
     [uri] = re.findall(r'<img class="seating-plan" src="data:image/svg\+xml;base64,([^"]+)"', html)
     svg = base64.b64decode(uri).decode("utf-8")
     words = set(re.sub(r"<[^>]+>", " ", svg).split())

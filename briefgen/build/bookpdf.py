@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -50,14 +51,36 @@ class Layout:
     jobs: int = 1
 
     def submit(self, function: Callable[..., Any], /, **kwargs: Any) -> Future[Any]:
+        """``function(**kwargs)`` in a process of the pool, or here and now."""
         if self.pool is not None:
             return self.pool.submit(function, **kwargs)
+        return _now(function, **kwargs)
+
+    def background(self, function: Callable[..., Any], /, *args: Any) -> Future[Any]:
+        """``function(*args)`` in a thread of this process with a pool (it waits for the pool's
+        work while this process queues more), or here and now."""
+        if self.pool is None:
+            return _now(function, *args)
         future: Future[Any] = Future()
-        try:
-            future.set_result(function(**kwargs))
-        except BaseException as exc:  # handed to whoever asks for the result
-            future.set_exception(exc)
+
+        def run() -> None:
+            try:
+                future.set_result(function(*args))
+            except BaseException as exc:  # handed to whoever asks for the result
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="briefgen-book", daemon=True).start()
         return future
+
+
+def _now(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+    """A future already done: ``function``'s result, or the exception it raised."""
+    future: Future[Any] = Future()
+    try:
+        future.set_result(function(*args, **kwargs))
+    except BaseException as exc:  # handed to whoever asks for the result
+        future.set_exception(exc)
+    return future
 
 
 def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookParts | None:
@@ -127,25 +150,25 @@ def parted_pdf(
     placeholders = {a: 888 for part in parts.anchors[1:] for a in part}
     work = _Parts(layout, render, store)
     on_progress(f"laying out {len(htmls)} parts")
-    pending = [
-        work.submit(number_contents(htmls[0], placeholders), lead=False),
-        *(work.submit(h, lead=True) for h in htmls[1:]),
-    ]
-    laid = [work.result(p) for p in pending]
+    first = number_contents(htmls[0], placeholders)
+    # The longest parts first, so that the processes finish at about the same time.
+    order = sorted(range(len(htmls)), key=lambda i: -len(htmls[i]))
+    pending = {i: work.submit(first if i == 0 else htmls[i], lead=i > 0) for i in order}
+    laid = [work.result(pending[i]) for i in range(len(htmls))]
     for _ in range(FRONT_ROUNDS):
         names = [name for part in laid for name in part.page_names]
         numbers = _page_numbers(laid, parts.anchors)
         on_progress("numbering the pages")
         front = work.submit(number_contents(htmls[0], numbers), lead=False, front=True)
         folio_parts = _folios(parts.prefix, folios, names, work)
-        first = work.result(front)
-        if len(first.page_names) == len(laid[0].page_names):
+        numbered = work.result(front)
+        if len(numbered.page_names) == len(laid[0].page_names):
             on_progress("joining the parts")
             pdfs = [work.result(f).pdf for f in folio_parts]
             if store is not None:
                 store.keep(work.used)
-            return join_parts([first, *laid[1:]], pdfs)
-        laid[0] = first
+            return join_parts([numbered, *laid[1:]], pdfs)
+        laid[0] = numbered
     raise RenderError("the contents' length kept changing with its page numbers")
 
 

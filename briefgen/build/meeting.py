@@ -180,11 +180,9 @@ def render_outputs(
         report("copies", "")
         return numbered_copies(project, record, options, version, folder, pdf)
     env = make_environment(options.template_dir, options.theme or "default")
-    # With a pool, the place cards and pocket list are laid out while the book is.
+    # With a pool, the place cards and pocket list are laid out while the book is: queued
+    # after the book's parts, reported once the book is done.
     early = layout is not None and layout.pool is not None
-    material = []
-    if early:
-        material = render_protocol_material(view, env, folder, options, pdf, _no_report, wanted)
     outputs: list[tuple[Path, bytes | Future[bytes]]] = []
     want = frozenset(("book.html", "book.pdf") if wanted is None else wanted)
     if options.format in ("html", "pdf", "all") and want & {"book.html", "book.pdf"}:
@@ -201,14 +199,16 @@ def render_outputs(
             outputs.append((folder / "book.html", html.encode("utf-8")))
         if options.format in ("pdf", "all") and "book.pdf" in want:
             report("book.pdf", "")
-            outputs.append((folder / "book.pdf", _bytes(pdf(html, book=True))))
-    if not early:
-        material = render_protocol_material(view, env, folder, options, pdf, report, wanted)
+            outputs.append((folder / "book.pdf", pdf(html, book=True)))
+    material = render_protocol_material(
+        view, env, folder, options, pdf, _no_report if early else report, wanted
+    )
+    made = [(path, _bytes(data)) for path, data in outputs]
     for path, data in material:
         if early:
             report(path.name, "")  # the time spent waiting for it after the book
-        outputs.append((path, _bytes(data)))
-    return [(path, _bytes(data)) for path, data in outputs]
+        made.append((path, _bytes(data)))
+    return made
 
 
 def _bytes(data: bytes | Future[bytes]) -> bytes:
@@ -250,9 +250,9 @@ def _pdf_function(
         special = options.pdf_variant is not None or bool(view.attachments)
         parts = None if special else book_parts(html, page_starts, layout)
         if parts is not None:
-            done: Future[bytes] = Future()
-            done.set_result(parted_pdf(parts, layout, render, lambda d: report("", d), part_cache))
-            return done
+            return layout.background(
+                parted_pdf, parts, layout, render, lambda d: report("", d), part_cache
+            )
         return layout.submit(
             render_pdf,
             html=html,

@@ -397,7 +397,7 @@ def _replace_pages(nodes: list[tinycss2.ast.Node], total: int) -> list[tinycss2.
 
 # --- The contents' page numbers ---------------------------------------------------------------
 
-_CONTENTS_LINK = re.compile(r'(<a\s)(href="#([^"]+)")')
+_CONTENTS_LINK = re.compile(r'<a(\s[^>]*?href="#([^"]+)")')
 
 
 def number_contents(front: str, pages: dict[str, int]) -> str:
@@ -410,10 +410,10 @@ def number_contents(front: str, pages: dict[str, int]) -> str:
         return front
 
     def number(match: re.Match[str]) -> str:
-        page = pages.get(match.group(3))
+        page = pages.get(match.group(2))
         if page is None:
             return match.group(0)
-        return f'{match.group(1)}data-page="{page}" {match.group(2)}'
+        return f'<a data-page="{page}"{match.group(1)}'
 
     inside = _CONTENTS_LINK.sub(number, front[nav.start : nav.end])
     return front[: nav.start] + inside + front[nav.end :]
