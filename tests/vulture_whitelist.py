@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from briefgen.cli import new
 from briefgen.codes import Code
+from briefgen.outputs import cache
 from briefgen.project.themes import TemplateSetLoader, Theme
 from briefgen.render import references, sandbox
 from briefgen.render.seating_drawing import TextItem
@@ -54,3 +55,6 @@ SimpleNamespace().validateLink
 sandbox.PlainSandbox.code_generator_class
 sandbox.PlainSandbox.intercepted_binops
 sandbox.PlainSandbox.call_binop
+# Jinja calls a bytecode cache's hooks (briefgen.outputs.cache.TemplateCodeCache).
+cache.TemplateCodeCache.load_bytecode
+cache.TemplateCodeCache.dump_bytecode
