@@ -4,10 +4,12 @@ Builds a generated summit (bench/synth.py ``--summit``) with every output
 (book, table plan, place cards, pocket list) in a fresh process, and prints
 wall time and peak RSS per size, with time per person to show it stays linear.
 
-Measured on the 2-core, 24 GB development machine (-j 2; one meeting, so one
-process): 40x8 (320 people) 28.0 s, 413 MB; 190x10 (1 900 people) 274.7 s,
-1 933 MB.  Time per person grows from 88 to 145 ms: not yet linear (the book
-of 1 900 biographies pages dominates; to profile).
+Measured on the 2-core, 24 GB development machine (-j 2; one meeting, whose
+PDFs are laid out side by side in one pool, the book in parts), with other
+work on the machine (load average 2.4-3.0): 40x8 (320 people) 18.2 s,
+144 MB; 190x10 (1 900 people) 98.6 s, 342 MB: 57 and 52 ms per person, so
+linear.  Before the book was laid out in parts: 28.0 s, 413 MB and 274.7 s,
+1 933 MB (88 and 145 ms per person).
 """
 
 from __future__ import annotations

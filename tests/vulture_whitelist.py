@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from briefgen.cli import new
 from briefgen.codes import Code
+from briefgen.outputs import cache
 from briefgen.project.themes import TemplateSetLoader, Theme
 from briefgen.render import references, sandbox
 from briefgen.render.seating_drawing import TextItem
@@ -56,3 +57,6 @@ sandbox.PlainSandbox.intercepted_binops
 sandbox.PlainSandbox.call_binop
 # fontTools reads this attribute when it saves a font (briefgen.outputs.fontcache).
 SimpleNamespace().recalcTimestamp
+# Jinja calls a bytecode cache's hooks (briefgen.outputs.cache.TemplateCodeCache).
+cache.TemplateCodeCache.load_bytecode
+cache.TemplateCodeCache.dump_bytecode

@@ -124,15 +124,17 @@ def book_html(
     changes: ChangeMarks | None = None,
     copy: Copy | None = None,
     photo_cache: PhotoStore | None = None,
+    code_cache: jinja2.BytecodeCache | None = None,
 ) -> str:
     """The book of one meeting as HTML: the one rendering path of build, preview and copies.
 
     ``options`` come from :func:`briefgen.options.resolve_options`; the
     edition they name (if any) chooses the items and the computed marking.
+    ``code_cache`` keeps the compiled templates between builds.
     """
     edition = edition_of(project, options.edition)
     view = edition_record(project, record, edition)
-    env = make_environment(options.template_dir, options.theme or "default")
+    env = make_environment(options.template_dir, options.theme or "default", code_cache)
     with render_budget(options.timeout, options.limits.render_chars):
         return render_book(
             view,
@@ -157,6 +159,7 @@ def render_outputs(
     wanted: Collection[str] | None = None,
     layout: Layout | None = None,
     part_cache: PartCache | None = None,
+    code_cache: jinja2.BytecodeCache | None = None,
 ) -> list[tuple[Path, bytes]]:
     """The files of one meeting as (path, content) pairs, nothing written yet.
 
@@ -164,7 +167,8 @@ def render_outputs(
     ``report("", "page N")`` (then "writing the PDF") while a PDF is laid out.
     ``wanted`` names the files to make among those the format writes (default: all).
     With a pool in ``layout``, the place cards and pocket list are laid out
-    there while the book's parts are; ``part_cache`` keeps the parts between builds.
+    there while the book's parts are; ``part_cache`` keeps the parts and ``code_cache``
+    the compiled templates between builds.
     """
     edition = edition_of(project, options.edition)
     view = edition_record(project, record, edition)
@@ -179,27 +183,14 @@ def render_outputs(
     if options.recipients is not None:
         report("copies", "")
         return numbered_copies(project, record, options, version, folder, pdf)
-    env = make_environment(options.template_dir, options.theme or "default")
+    env = make_environment(options.template_dir, options.theme or "default", code_cache)
     # With a pool, the place cards and pocket list are laid out while the book is: queued
     # after the book's parts, reported once the book is done.
     early = layout is not None and layout.pool is not None
-    outputs: list[tuple[Path, bytes | Future[bytes]]] = []
     want = frozenset(("book.html", "book.pdf") if wanted is None else wanted)
-    if options.format in ("html", "pdf", "all") and want & {"book.html", "book.pdf"}:
-        changes = None
-        if options.changes_since is not None:
-            from briefgen.vcs.changes import changes_since
-
-            changes = changes_since(record, options.changes_since, options.limits).for_book()
-        report("book.html", "")
-        html = book_html(
-            project, record, options, version, changes=changes, photo_cache=photo_cache
-        )
-        if options.format in ("html", "all") and "book.html" in want:
-            outputs.append((folder / "book.html", html.encode("utf-8")))
-        if options.format in ("pdf", "all") and "book.pdf" in want:
-            report("book.pdf", "")
-            outputs.append((folder / "book.pdf", pdf(html, book=True)))
+    outputs = _book_outputs(
+        project, record, options, version, folder, pdf, report, want, photo_cache, code_cache
+    )
     material = render_protocol_material(
         view, env, folder, options, pdf, _no_report if early else report, wanted
     )
@@ -209,6 +200,45 @@ def render_outputs(
             report(path.name, "")  # the time spent waiting for it after the book
         made.append((path, _bytes(data)))
     return made
+
+
+def _book_outputs(
+    project: Project,
+    record: MeetingRecord,
+    options: BuildOptions,
+    version: VersionInfo | None,
+    folder: Path,
+    pdf: Callable[..., Future[bytes]],
+    report: StepReport,
+    want: Collection[str],
+    photo_cache: PhotoStore | None,
+    code_cache: jinja2.BytecodeCache | None,
+) -> list[tuple[Path, bytes | Future[bytes]]]:
+    """book.html and book.pdf as far as the format and ``want`` ask for them (the PDF a future)."""
+    outputs: list[tuple[Path, bytes | Future[bytes]]] = []
+    if options.format not in ("html", "pdf", "all") or not {"book.html", "book.pdf"} & set(want):
+        return outputs
+    changes = None
+    if options.changes_since is not None:
+        from briefgen.vcs.changes import changes_since
+
+        changes = changes_since(record, options.changes_since, options.limits).for_book()
+    report("book.html", "")
+    html = book_html(
+        project,
+        record,
+        options,
+        version,
+        changes=changes,
+        photo_cache=photo_cache,
+        code_cache=code_cache,
+    )
+    if options.format in ("html", "all") and "book.html" in want:
+        outputs.append((folder / "book.html", html.encode("utf-8")))
+    if options.format in ("pdf", "all") and "book.pdf" in want:
+        report("book.pdf", "")
+        outputs.append((folder / "book.pdf", pdf(html, book=True)))
+    return outputs
 
 
 def _bytes(data: bytes | Future[bytes]) -> bytes:

@@ -42,7 +42,14 @@ from briefgen.errors import (
 )
 from briefgen.options import BuildOptions, resolve_options
 from briefgen.outputs.atomic import check_output_folder, remove_stale_temps, write_set
-from briefgen.outputs.cache import BuildCache, PartCache, PhotoCache, inputs_key, output_key
+from briefgen.outputs.cache import (
+    BuildCache,
+    PartCache,
+    PhotoCache,
+    TemplateCodeCache,
+    inputs_key,
+    output_key,
+)
 from briefgen.outputs.pdfengine import require_pdf_engine
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
@@ -150,6 +157,8 @@ class MeetingJob:
     photo_cache: PhotoStore | None = None
     #: The book's parts laid out by the last build (see :mod:`briefgen.build.bookpdf`).
     part_cache: PartCache | None = None
+    #: The templates compiled by the last build.
+    code_cache: TemplateCodeCache | None = None
     pdf_facts: tuple[str, ...] = ()
     reusable: dict[str, bytes] = field(default_factory=dict)
     config: ProjectConfig = field(default_factory=ProjectConfig)
@@ -288,6 +297,7 @@ def plan_meeting(
         keys={name: keys[name] for name in stale},
         photo_cache=PhotoCache(cache.photos) if cache is not None else None,
         part_cache=PartCache(cache.parts(record.id)) if cache is not None else None,
+        code_cache=TemplateCodeCache(cache.templates) if cache is not None else None,
         pdf_facts=(*facts, inputs_key((), templates, {})),
         reusable=reusable,
         config=project.config,
@@ -387,6 +397,7 @@ def render_meeting(job: MeetingJob, layout: Layout | None = None) -> MeetingResu
             wanted=frozenset(job.keys),
             layout=layout,
             part_cache=job.part_cache,
+            code_cache=job.code_cache,
         )
         timer.stop()
     except InvalidAtRevision as exc:

@@ -311,18 +311,23 @@ def find_folios(html: str) -> Folios:
     """The page-number margin boxes declared by the ``<style>`` elements of ``html``."""
     boxes: set[tuple[str, str]] = set()
     every: set[tuple[str, str]] = set()
+    for selector, box, content in _margin_rules(html):
+        every.add((selector, box))
+        if _counts_pages(content):
+            boxes.add((selector, box))
+    return Folios(frozenset(boxes), frozenset(every))
+
+
+def _margin_rules(html: str) -> Iterator[tuple[str, str, list[tinycss2.ast.Node]]]:
+    """Each margin box rule of the ``<style>`` elements: page selector, box name, content."""
     for match in _STYLE.finditer(html):
         for rule in tinycss2.parse_stylesheet(match.group(1), True, True):
             if rule.type != "at-rule" or rule.lower_at_keyword != "page" or rule.content is None:
                 continue
             selector = tinycss2.serialize(rule.prelude).strip()
             for inner in tinycss2.parse_blocks_contents(rule.content, True, True):
-                if inner.type != "at-rule" or inner.content is None:
-                    continue
-                every.add((selector, inner.lower_at_keyword))
-                if _counts_pages(inner.content):
-                    boxes.add((selector, inner.lower_at_keyword))
-    return Folios(frozenset(boxes), frozenset(every))
+                if inner.type == "at-rule" and inner.content is not None:
+                    yield selector, inner.lower_at_keyword, inner.content
 
 
 def _counts_pages(content: list[tinycss2.ast.Node]) -> bool:
@@ -366,21 +371,11 @@ def folio_html(prefix: str, folios: Folios, pages: Sequence[str], first: int, to
 
 def _total_css(html: str, folios: Folios, total: int) -> str:
     """The folio boxes' rules again, with ``counter(pages)`` replaced by ``total``."""
-    out = []
-    for match in _STYLE.finditer(html):
-        for rule in tinycss2.parse_stylesheet(match.group(1), True, True):
-            if rule.type != "at-rule" or rule.lower_at_keyword != "page" or rule.content is None:
-                continue
-            selector = tinycss2.serialize(rule.prelude).strip()
-            for inner in tinycss2.parse_blocks_contents(rule.content, True, True):
-                if (
-                    inner.type != "at-rule"
-                    or (selector, inner.lower_at_keyword) not in folios.boxes
-                ):
-                    continue
-                body = tinycss2.serialize(_replace_pages(inner.content or [], total))
-                out.append(_page_rule(selector, inner.lower_at_keyword, body))
-    return "".join(out)
+    return "".join(
+        _page_rule(selector, box, tinycss2.serialize(_replace_pages(content, total)))
+        for selector, box, content in _margin_rules(html)
+        if (selector, box) in folios.boxes
+    )
 
 
 def _replace_pages(nodes: list[tinycss2.ast.Node], total: int) -> list[tinycss2.ast.Node]:

@@ -41,6 +41,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import jinja2
+import jinja2.bccache
+
 from briefgen import __version__
 from briefgen.digest import CACHE_FORMAT, KeyBuilder
 from briefgen.errors import OutputError
@@ -215,6 +218,10 @@ class BuildCache:
     def parts(self, meeting_id: str) -> Path:
         return self.root / "parts" / meeting_id
 
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
     def _manifest(self, meeting_id: str) -> Path:
         return self.root / "meetings" / f"{meeting_id}.json"
 
@@ -371,3 +378,35 @@ class PartCache:
             for path in self.folder.iterdir():
                 if path.name.endswith(".part") and path.name not in wanted:
                     path.unlink(missing_ok=True)
+
+
+class TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between builds (Jinja's bytecode cache), for a fast first render.
+
+    Compiled code is loaded with ``marshal``, so each file is sealed like a
+    photo (an HMAC under this user's machine key, bound to the folder): a
+    file not written here by this user, or changed since, is a miss.  Jinja
+    checks the template's source against the checksum stored with the code.
+    One file per template, replaced when the template changes.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            stored = (self.folder / f"{bucket.key}.code").read_bytes()
+        except OSError:
+            return
+        mac, data = stored[:64], stored[64:]
+        if data and sealed(self.folder, mac, bucket.key.encode(), data):
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = bucket.bytecode_to_string()
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+        mac = seal(self.folder, bucket.key.encode(), data)
+        if mac is not None:
+            with contextlib.suppress(OutputError):
+                write_atomic(self.folder / f"{bucket.key}.code", mac.encode("ascii") + data)

@@ -118,16 +118,20 @@ class Copy:
 
 @lru_cache(maxsize=8)
 def make_environment(
-    template_dir: Path | None = None, theme: str = "default"
+    template_dir: Path | None = None,
+    theme: str = "default",
+    code_cache: jinja2.BytecodeCache | None = None,
 ) -> jinja2.Environment:
     """A sandboxed Jinja environment over the user's folder, the theme and the built-in files.
 
     The sandbox keeps a template from reaching Python internals, because a
     template folder may live in the data folder.  Labels are translated with
     ``_()`` and ``ngettext()``; the translations come with each render.
+    ``code_cache`` keeps compiled templates between processes.
     """
     templates = TemplateSet(template_dir, theme)
     env = PlainSandbox(
+        bytecode_cache=code_cache,
         loader=TemplateSetLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -222,6 +226,14 @@ def version_stamp(build: BuildInfo | None, language: str) -> dict[str, Any]:
     return {"draft": build.draft, "commit": build.commit or "", "date": day}
 
 
+def _topics(meeting: Meeting) -> list[dict[str, Any]]:
+    """Each topic with its number and the anchor the contents links to."""
+    return [
+        {"anchor": f"topic-{number}", "number": number, "topic": topic}
+        for number, topic in enumerate(meeting.topics, start=1)
+    ]
+
+
 def build_context(
     record: MeetingRecord,
     options: RenderOptions,
@@ -231,18 +243,19 @@ def build_context(
     edition_label: str = "",
     copy: Copy | None = None,
     photo_cache: PhotoStore | None = None,
+    env: jinja2.Environment | None = None,
 ) -> dict[str, Any]:
     """The plain values the book templates see; all formatting decisions live here.
 
     ``record`` is rendered as it is: an edition is chosen before (see
     :func:`briefgen.protocol.editions.select`); here list lines only lose their
-    audience and marking keys.  Labels are not here: the templates write them
-    (in English, translated by the catalogue of the meeting's language).
+    audience and marking keys; ``env`` draws the seating plan.  Labels are not here:
+    the templates write them (in English, translated by the meeting's language).
     """
     from briefgen.render.material import book_seating
 
     meeting = select(record.meeting, None, record.meeting.marking)
-    seating = book_seating(record, make_environment(templates.user, templates.theme))
+    seating = book_seating(record, env or make_environment(templates.user, templates.theme))
     language = meeting.language
     paper = options.paper or THEMES[templates.theme].paper
     if paper not in PAPER_SIZES:
@@ -257,10 +270,7 @@ def build_context(
         for d in perspective_first(record)
         for a in (*d.members, *d.support)
     ]
-    topics = [
-        {"anchor": f"topic-{number}", "number": number, "topic": topic}
-        for number, topic in enumerate(meeting.topics, start=1)
-    ]
+    topics = _topics(meeting)
     return {
         **_when_and_where(meeting, language),
         "id": record.id,
@@ -429,6 +439,7 @@ def render_book(
             edition_label=edition_label,
             copy=copy,
             photo_cache=photo_cache,
+            env=env,
         )
         context["changes"] = changes.page if changes else None
         context["changed"] = _change_predicate(changes.marks if changes else frozenset())

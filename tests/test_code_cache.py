@@ -1,0 +1,64 @@
+"""Compiled templates kept between builds (briefgen.outputs.cache.TemplateCodeCache)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+from briefgen.outputs.cache import TemplateCodeCache
+from briefgen.render.book import BOOK_TEMPLATE, make_environment
+
+
+def _compiles(env: jinja2.Environment, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates ``env`` compiles from source from now on."""
+    compiled: list[str] = []
+    original = env.compile
+
+    def compile_(source: Any, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(name))
+        return original(source, name, *args, **kwargs)
+
+    monkeypatch.setattr(env, "compile", compile_)
+    return compiled
+
+
+def test_a_second_build_loads_the_compiled_templates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_environment(code_cache=TemplateCodeCache(tmp_path / "templates")).get_template(
+        BOOK_TEMPLATE
+    )
+    assert sorted((tmp_path / "templates").glob("*.code"))
+    # A new cache object: environments are kept per process for the same arguments.
+    env = make_environment(code_cache=TemplateCodeCache(tmp_path / "templates"))
+    compiled = _compiles(env, monkeypatch)
+    assert env.get_template(BOOK_TEMPLATE).render  # type: ignore[truthy-function]
+    assert compiled == []
+
+
+def test_a_changed_or_foreign_file_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_environment(code_cache=TemplateCodeCache(tmp_path / "templates")).get_template(
+        BOOK_TEMPLATE
+    )
+    for path in (tmp_path / "templates").glob("*.code"):
+        data = bytearray(path.read_bytes())
+        data[-1] ^= 1  # a flipped bit in the code: the seal no longer matches
+        path.write_bytes(bytes(data))
+    env = make_environment(code_cache=TemplateCodeCache(tmp_path / "templates"))
+    compiled = _compiles(env, monkeypatch)
+    env.get_template(BOOK_TEMPLATE)
+    assert any(name.endswith(BOOK_TEMPLATE) for name in compiled), compiled
+    # A copy in another folder is not sealed for it either.
+    other = TemplateCodeCache(tmp_path / "elsewhere")
+    (tmp_path / "elsewhere").mkdir()
+    for path in (tmp_path / "templates").glob("*.code"):
+        (tmp_path / "elsewhere" / path.name).write_bytes(path.read_bytes())
+    env = make_environment(code_cache=other)
+    compiled = _compiles(env, monkeypatch)
+    env.get_template(BOOK_TEMPLATE)
+    assert any(name.endswith(BOOK_TEMPLATE) for name in compiled), compiled
