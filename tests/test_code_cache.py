@@ -28,9 +28,10 @@ def _compiles(env: jinja2.Environment, monkeypatch: pytest.MonkeyPatch) -> list[
 def test_a_second_build_loads_the_compiled_templates(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_environment(code_cache=TemplateCodeCache(tmp_path / "templates")).get_template(
-        BOOK_TEMPLATE
-    )
+    first = TemplateCodeCache(tmp_path / "templates")
+    make_environment(code_cache=first).get_template(BOOK_TEMPLATE)
+    assert not (tmp_path / "templates").exists(), "written only once the build succeeded"
+    first.flush()
     assert sorted((tmp_path / "templates").glob("*.code"))
     # A new cache object: environments are kept per process for the same arguments.
     env = make_environment(code_cache=TemplateCodeCache(tmp_path / "templates"))
@@ -42,17 +43,19 @@ def test_a_second_build_loads_the_compiled_templates(
 def test_a_changed_or_foreign_file_is_compiled_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_environment(code_cache=TemplateCodeCache(tmp_path / "templates")).get_template(
-        BOOK_TEMPLATE
-    )
+    first = TemplateCodeCache(tmp_path / "templates")
+    make_environment(code_cache=first).get_template(BOOK_TEMPLATE)
+    first.flush()
     for path in (tmp_path / "templates").glob("*.code"):
         data = bytearray(path.read_bytes())
         data[-1] ^= 1  # a flipped bit in the code: the seal no longer matches
         path.write_bytes(bytes(data))
-    env = make_environment(code_cache=TemplateCodeCache(tmp_path / "templates"))
+    again = TemplateCodeCache(tmp_path / "templates")
+    env = make_environment(code_cache=again)
     compiled = _compiles(env, monkeypatch)
     env.get_template(BOOK_TEMPLATE)
     assert any(name.endswith(BOOK_TEMPLATE) for name in compiled), compiled
+    again.flush()  # sound files again
     # A copy in another folder is not sealed for it either.
     other = TemplateCodeCache(tmp_path / "elsewhere")
     (tmp_path / "elsewhere").mkdir()

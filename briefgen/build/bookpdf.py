@@ -107,6 +107,7 @@ class _Parts:
         self.store = store
         self._render = render
         self.used: list[str] = []
+        self._made: dict[str, LaidOut] = {}
 
     def submit(self, html: str, lead: bool, front: bool = False) -> tuple[str, Future[Any]]:
         from briefgen.outputs.pdf import render_part
@@ -126,9 +127,16 @@ class _Parts:
     def result(self, pending: tuple[str, Future[Any]]) -> LaidOut:
         key, future = pending
         part: LaidOut = future.result()
-        if key and self.store is not None:
-            self.store.put(key, part.to_bytes())
+        if key:
+            self._made[key] = part
         return part
+
+    def keep(self) -> None:
+        """Store the parts laid out and forget the others (once the whole book is made)."""
+        if self.store is not None:
+            for key, part in self._made.items():
+                self.store.put(key, part.to_bytes())
+            self.store.keep(self.used)
 
 
 def parted_pdf(
@@ -165,8 +173,7 @@ def parted_pdf(
         if len(numbered.page_names) == len(laid[0].page_names):
             on_progress("joining the parts")
             pdfs = [work.result(f).pdf for f in folio_parts]
-            if store is not None:
-                store.keep(work.used)
+            work.keep()
             return join_parts([numbered, *laid[1:]], pdfs)
         laid[0] = numbered
     raise RenderError("the contents' length kept changing with its page numbers")

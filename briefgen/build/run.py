@@ -410,6 +410,8 @@ def render_meeting(job: MeetingJob, layout: Layout | None = None) -> MeetingResu
         return MeetingResult(job.record.id, [], reason, problems=tuple(exc.problems))
     except BriefgenError as exc:
         return MeetingResult(job.record.id, [], str(exc).removeprefix(f"meeting {job.record.id}: "))
+    if job.code_cache is not None:
+        job.code_cache.flush()
     wanted = [(path, data) for path, data in outputs if path.name in job.keys]
     return MeetingResult(
         job.record.id, wanted, None, dict(job.keys), memo.made, seconds=timer.seconds

@@ -387,11 +387,14 @@ class TemplateCodeCache(jinja2.BytecodeCache):
     photo (an HMAC under this user's machine key, bound to the folder): a
     file not written here by this user, or changed since, is a miss.  Jinja
     checks the template's source against the checksum stored with the code.
-    One file per template, replaced when the template changes.
+    One file per template, replaced when the template changes, and written
+    only by a build that succeeded (:meth:`flush`): a failed build leaves no
+    output folder behind.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._made: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -403,10 +406,18 @@ class TemplateCodeCache(jinja2.BytecodeCache):
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = bucket.bytecode_to_string()
+        """Note the compiled template; :meth:`flush` writes it once the build succeeded."""
+        self._made[bucket.key] = bucket.bytecode_to_string()
+
+    def flush(self) -> None:
+        """Write the templates compiled since the last flush; failures are ignored."""
+        made, self._made = self._made, {}
+        if not made:
+            return
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
-        mac = seal(self.folder, bucket.key.encode(), data)
-        if mac is not None:
-            with contextlib.suppress(OutputError):
-                write_atomic(self.folder / f"{bucket.key}.code", mac.encode("ascii") + data)
+        for key, data in made.items():
+            mac = seal(self.folder, key.encode(), data)
+            if mac is not None:
+                with contextlib.suppress(OutputError):
+                    write_atomic(self.folder / f"{key}.code", mac.encode("ascii") + data)
