@@ -89,10 +89,9 @@ def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookPar
     A book is cut when processes are there to lay parts out side by side, or
     when it is big enough for its parts to save memory.
     """
-    parts = split_book(html, page_starts, BIOS_PER_PART, min_parts=max(layout.jobs, 2))
-    if parts is None or (layout.pool is None and len(parts.htmls) <= 2):
-        return None
-    return parts
+    if layout.pool is None and html.count('<article class="bio') <= BIOS_PER_PART:
+        return None  # one piece: no processes to share the work, no memory to save
+    return split_book(html, page_starts, BIOS_PER_PART, min_parts=max(layout.jobs, 2))
 
 
 class _Parts:

@@ -337,7 +337,8 @@ def run_jobs(
     if processes > 1 and pdfs:
         # Import WeasyPrint (a second or so) once here: forked workers inherit it.
         from briefgen.outputs import pdf  # noqa: F401
-    if processes <= 1 or len(jobs) < processes:
+    if processes <= 1 or len(jobs) < processes or not pdfs:
+        # Without PDFs to lay out, rendering here costs less than starting a pool.
         sink = _Direct(progress) if progress is not None else None
         with _layout_pool(processes if pdfs and jobs else 1) as layout:
             for job in jobs:
