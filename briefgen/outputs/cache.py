@@ -309,6 +309,30 @@ class BuildCache:
 PHOTO_SUFFIXES = {".jpg": "image/jpeg", ".png": "image/png"}
 
 
+def read_sealed(folder: Path, key: str, suffix: str) -> bytes | None:
+    """The content of ``folder/<key><suffix>`` if :func:`write_sealed` wrote it there, unchanged.
+
+    The file starts with the HMAC of ``key`` and the content (:func:`seal`); a
+    damaged file, one written elsewhere or by another user, is a miss.
+    """
+    try:
+        stored = (folder / f"{key}{suffix}").read_bytes()
+    except OSError:
+        return None
+    mac, data = stored[:64], stored[64:]
+    return data if data and sealed(folder, mac, key.encode(), data) else None
+
+
+def write_sealed(folder: Path, key: str, suffix: str, data: bytes) -> None:
+    """Keep ``data`` in ``folder/<key><suffix>`` behind its seal; failures are ignored."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    mac = seal(folder, key.encode(), data)
+    if mac is not None:
+        with contextlib.suppress(OutputError):
+            write_atomic(folder / f"{key}{suffix}", mac.encode("ascii") + data)
+
+
 @dataclass(frozen=True)
 class PhotoCache:
     """Downscaled photos kept between builds (a :class:`briefgen.render.photos.PhotoStore`).
@@ -322,24 +346,15 @@ class PhotoCache:
     def get(self, key: str) -> tuple[bytes, str] | None:
         """The downscaled photo stored under ``key``, with its MIME type, if there is one."""
         for suffix, kind in PHOTO_SUFFIXES.items():
-            try:
-                stored = (self.folder / f"{key}{suffix}").read_bytes()
-            except OSError:
-                continue
-            mac, data = stored[:64], stored[64:]
-            if data and sealed(self.folder, mac, key.encode(), data):
+            data = read_sealed(self.folder, key, suffix)
+            if data is not None:
                 return data, kind
         return None
 
     def put(self, key: str, data: bytes, kind: str) -> None:
         """Keep a downscaled photo for the next build; failures are ignored."""
         suffix = next(s for s, k in PHOTO_SUFFIXES.items() if k == kind)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        mac = seal(self.folder, key.encode(), data)
-        if mac is None:
-            return
-        with contextlib.suppress(OutputError):
-            write_atomic(self.folder / f"{key}{suffix}", mac.encode("ascii") + data)
+        write_sealed(self.folder, key, suffix, data)
 
 
 @dataclass
@@ -356,20 +371,11 @@ class PartCache:
 
     def get(self, key: str) -> bytes | None:
         """The part stored under ``key``, if there is one written here and unchanged."""
-        try:
-            stored = (self.folder / f"{key}.part").read_bytes()
-        except OSError:
-            return None
-        mac, data = stored[:64], stored[64:]
-        return data if data and sealed(self.folder, mac, key.encode(), data) else None
+        return read_sealed(self.folder, key, ".part")
 
     def put(self, key: str, data: bytes) -> None:
         """Keep a part for the next build; failures are ignored."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        mac = seal(self.folder, key.encode(), data)
-        if mac is not None:
-            with contextlib.suppress(OutputError):
-                write_atomic(self.folder / f"{key}.part", mac.encode("ascii") + data)
+        write_sealed(self.folder, key, ".part", data)
 
     def keep(self, keys: Collection[str]) -> None:
         """Remove the stored parts whose key is not in ``keys``."""
@@ -397,12 +403,8 @@ class TemplateCodeCache(jinja2.BytecodeCache):
         self._made: dict[str, bytes] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            stored = (self.folder / f"{bucket.key}.code").read_bytes()
-        except OSError:
-            return
-        mac, data = stored[:64], stored[64:]
-        if data and sealed(self.folder, mac, bucket.key.encode(), data):
+        data = read_sealed(self.folder, bucket.key, ".code")
+        if data is not None:
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -412,12 +414,5 @@ class TemplateCodeCache(jinja2.BytecodeCache):
     def flush(self) -> None:
         """Write the templates compiled since the last flush; failures are ignored."""
         made, self._made = self._made, {}
-        if not made:
-            return
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
         for key, data in made.items():
-            mac = seal(self.folder, key.encode(), data)
-            if mac is not None:
-                with contextlib.suppress(OutputError):
-                    write_atomic(self.folder / f"{key}.code", mac.encode("ascii") + data)
+            write_sealed(self.folder, key, ".code", data)
