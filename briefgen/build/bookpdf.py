@@ -28,6 +28,7 @@ from briefgen.outputs.bookparts import (
     find_folios,
     folio_html,
     number_contents,
+    page_offsets,
     split_book,
     with_css,
 )
@@ -164,7 +165,7 @@ def parted_pdf(
     laid = [work.result(pending[i]) for i in range(len(htmls))]
     for _ in range(FRONT_ROUNDS):
         names = [name for part in laid for name in part.page_names]
-        numbers = _page_numbers(laid, parts.anchors)
+        numbers = _page_numbers(laid)
         on_progress("numbering the pages")
         front = work.submit(number_contents(htmls[0], numbers), lead=False, front=True)
         folio_parts = _folios(parts.prefix, folios, names, work)
@@ -178,15 +179,12 @@ def parted_pdf(
     raise RenderError("the contents' length kept changing with its page numbers")
 
 
-def _page_numbers(laid: Sequence[Any], anchors: Sequence[frozenset[str]]) -> dict[str, int]:
+def _page_numbers(laid: Sequence[LaidOut]) -> dict[str, int]:
     """The page number of each anchor outside the first part, in the joined book."""
     numbers: dict[str, int] = {}
-    start = len(laid[0].page_names)
-    for part, names in zip(laid[1:], anchors[1:], strict=True):
-        for name in names:
-            if name in part.anchors:
-                numbers.setdefault(name, start + part.anchors[name][0] + 1)
-        start += len(part.page_names)
+    for part, start in list(zip(laid, page_offsets(laid), strict=True))[1:]:
+        for name, (index, _, _) in part.anchors.items():
+            numbers.setdefault(name, start + index + 1)
     return numbers
 
 

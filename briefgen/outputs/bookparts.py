@@ -169,6 +169,11 @@ class LaidOut:
             raise ValueError(f"not a laid-out part ({exc})") from exc
 
 
+def page_offsets(parts: Sequence[LaidOut]) -> list[int]:
+    """The index of each part's first page in the joined book."""
+    return [0, *itertools.accumulate(len(part.page_names) for part in parts[:-1])]
+
+
 @dataclass(frozen=True)
 class BookParts:
     """The parts of a book: ``htmls[0]`` holds the cover and contents; the others a lead page."""
@@ -200,10 +205,8 @@ def split_book(
     if first is None or contents is None:
         return None
     head = html[: html.index(">", body.start) + 1]
-    preamble = html[head.__len__() : sections[first].start]
-    prefix = head + preamble
+    prefix = head + html[len(head) : sections[first].start]
     groups: list[list[str]] = [[html[sections[first].start : sections[contents].end]]]
-    anchors = [frozenset(_ids(groups[0][0]))]
     for element in sections[contents + 1 :]:
         text = html[element.start : element.end]
         if element.has("biographies") and element.tag == "section":

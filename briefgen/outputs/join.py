@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import pikepdf
 
-from briefgen.outputs.bookparts import LaidOut
+from briefgen.outputs.bookparts import LaidOut, page_offsets
 
 
 def join_parts(parts: Sequence[LaidOut], folios: Sequence[bytes]) -> bytes:
@@ -38,7 +38,7 @@ def join_parts(parts: Sequence[LaidOut], folios: Sequence[bytes]) -> bytes:
         raise ValueError(f"{len(folio_pages)} page numbers for {len(book.pages)} pages")
     for number, (page, folio) in enumerate(zip(book.pages, folio_pages, strict=False), 1):
         _lay_over(book, page, folio, pikepdf.Name(f"/BriefgenFolio{number}"))
-    offsets = _offsets(parts)
+    offsets = page_offsets(parts)
     _destinations(book, parts, offsets)
     _outline(book, parts, offsets)
     out = io.BytesIO()
@@ -61,15 +61,6 @@ def _lay_over(
     page.add_resource(form, pikepdf.Name.XObject, name)
     page.contents_add(pikepdf.Stream(book, b"q\n"), prepend=True)
     page.contents_add(pikepdf.Stream(book, b"\nQ q " + bytes(name.unparse()) + b" Do Q\n"))
-
-
-def _offsets(parts: Sequence[LaidOut]) -> list[int]:
-    """The index of each part's first page in the book."""
-    offsets, total = [], 0
-    for part in parts:
-        offsets.append(total)
-        total += len(part.page_names)
-    return offsets
 
 
 def _destinations(book: pikepdf.Pdf, parts: Sequence[LaidOut], offsets: Sequence[int]) -> None:
