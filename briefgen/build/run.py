@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -31,7 +31,7 @@ from briefgen.build.meeting import (
     version_paths,
 )
 from briefgen.build.uptodate import Planned
-from briefgen.build.workers import exit_with_parent, relay
+from briefgen.build.workers import process_pool, relay
 from briefgen.errors import (
     BriefgenError,
     BuildFailed,
@@ -346,9 +346,7 @@ def run_jobs(
         return
     with (
         relay(progress) as queue,
-        ProcessPoolExecutor(
-            min(processes, len(jobs)), initializer=exit_with_parent, initargs=(os.getpid(),)
-        ) as pool,
+        process_pool(min(processes, len(jobs))) as pool,
     ):
         futures = {pool.submit(render_meeting, replace(job, events=queue)): job for job in jobs}
         for future in as_completed(futures):
@@ -365,9 +363,7 @@ def _layout_pool(processes: int) -> Iterator[Layout]:
     if processes <= 1:
         yield Layout()
         return
-    with ProcessPoolExecutor(
-        processes, initializer=exit_with_parent, initargs=(os.getpid(),)
-    ) as pool:
+    with process_pool(processes) as pool:
         yield Layout(pool, processes)
 
 

@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 
@@ -53,3 +54,8 @@ def exit_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="briefgen-parent", daemon=True).start()
+
+
+def process_pool(processes: int) -> ProcessPoolExecutor:
+    """A pool of ``processes`` workers, each ending when the build is killed."""
+    return ProcessPoolExecutor(processes, initializer=exit_with_parent, initargs=(os.getpid(),))
