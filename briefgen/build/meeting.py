@@ -271,13 +271,14 @@ def _pdf_function(
         "timeout": options.timeout,
     }
     page_starts = THEMES[options.theme or "default"].page_starts
+    # A tagged book or one with attachments: one piece, never reused.
+    special = options.pdf_variant is not None or bool(view.attachments)
 
     def lay_out(html: str, book: bool) -> Future[bytes]:
         from briefgen.outputs.pdf import render_pdf
 
         if not book:
             return layout.submit(render_pdf, html=html, **render)
-        special = options.pdf_variant is not None or bool(view.attachments)
         parts = None if special else book_parts(html, page_starts, layout)
         if parts is not None:
             return layout.background(
@@ -293,8 +294,7 @@ def _pdf_function(
         )
 
     def pdf(html: str, *, book: bool = False) -> Future[bytes]:
-        special = book and (options.pdf_variant is not None or bool(view.attachments))
-        if pdf_memo is None or special:
+        if pdf_memo is None or (book and special):
             return lay_out(html, book)
         return pdf_memo.pdf(html, lambda h: lay_out(h, book))
 
