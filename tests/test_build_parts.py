@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -15,7 +17,7 @@ from pypdf import PdfReader
 from briefgen.build import bookpdf
 from briefgen.build.bookpdf import Layout
 from briefgen.build.meeting import book_html, render_outputs
-from briefgen.build.run import Event, build_project
+from briefgen.build.run import Event, build_project, plan_meeting, render_meeting
 from briefgen.options import BuildOptions, resolve_options
 from briefgen.outputs.bookparts import find_folios, folio_html, number_contents, split_book
 from briefgen.project.load import Project, load_project
@@ -200,3 +202,25 @@ def test_one_meeting_on_two_processes_writes_every_output_once(
     again: list[Event] = []
     assert build_project(project, options, progress=again.append) == []
     assert [e.kind for e in again] == ["up to date"]
+
+
+class _DeadPool(ThreadPoolExecutor):
+    """A pool whose worker processes died: every task ends in BrokenProcessPool."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_exception(BrokenProcessPool("a process died abruptly"))
+        return future
+
+
+def test_a_dead_layout_process_fails_the_meeting_with_a_sentence(
+    data_tree: DataTree, tmp_path: Path
+) -> None:
+    project = load_project(data_tree())
+    options = resolve_options(project, BuildOptions(out_dir=tmp_path / "out", format="pdf"))
+    [record] = project.meetings
+    job = plan_meeting(project, record, options, None, None)
+    with _DeadPool() as dead:
+        result = render_meeting(job, Layout(dead, 2))
+    assert result.error is not None and result.error.startswith("the worker process died")
+    assert result.outputs == []

@@ -354,7 +354,7 @@ def run_jobs(
             try:
                 yield future.result()
             except BrokenProcessPool as exc:
-                yield MeetingResult(job.record.id, [], f"the worker process died ({exc})")
+                yield _worker_died(job, exc)
 
 
 @contextmanager
@@ -365,6 +365,11 @@ def _layout_pool(processes: int) -> Iterator[Layout]:
         return
     with process_pool(processes) as pool:
         yield Layout(pool, processes)
+
+
+def _worker_died(job: MeetingJob, exc: BrokenProcessPool) -> MeetingResult:
+    """The failure of a meeting whose worker process died (killed, or out of memory)."""
+    return MeetingResult(job.record.id, [], f"the worker process died ({exc})")
 
 
 def render_meeting(job: MeetingJob, layout: Layout | None = None) -> MeetingResult:
@@ -407,6 +412,8 @@ def render_meeting(job: MeetingJob, layout: Layout | None = None) -> MeetingResu
         return MeetingResult(job.record.id, [], reason, problems=tuple(exc.problems))
     except BriefgenError as exc:
         return MeetingResult(job.record.id, [], str(exc).removeprefix(f"meeting {job.record.id}: "))
+    except BrokenProcessPool as exc:  # a process laying out one of its PDFs died
+        return _worker_died(job, exc)
     if job.code_cache is not None:
         job.code_cache.flush()
     wanted = [(path, data) for path, data in outputs if path.name in job.keys]
