@@ -25,6 +25,7 @@ from briefgen.outputs.bookparts import (
     BookParts,
     Folios,
     LaidOut,
+    biography_count,
     find_folios,
     folio_html,
     number_contents,
@@ -90,7 +91,7 @@ def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookPar
     A book is cut when processes are there to lay parts out side by side, or
     when it is big enough for its parts to save memory.
     """
-    if layout.pool is None and html.count('<article class="bio') <= BIOS_PER_PART:
+    if layout.pool is None and biography_count(html) <= BIOS_PER_PART:
         return None  # one piece: no processes to share the work, no memory to save
     return split_book(html, page_starts, BIOS_PER_PART, min_parts=max(layout.jobs, 2))
 

@@ -31,6 +31,8 @@ from html.parser import HTMLParser
 
 import tinycss2
 
+from briefgen.outputs.cssvars import head_styles
+
 #: Elements that never have an end tag.
 _VOID = frozenset(
     [
@@ -237,6 +239,11 @@ def _ids(html: str) -> Iterator[str]:
     return (m.group(1) for m in re.finditer(r'\sid="([^"]*)"', html))
 
 
+def biography_count(html: str) -> int:
+    """How many biographies the book has, counted without parsing it (a cheap first look)."""
+    return html.count('<article class="bio')
+
+
 _DELEGATION = re.compile(r'class="bio-delegation"[^>]*>([^<]*)<')
 
 
@@ -306,7 +313,6 @@ def _page_rule(selector: str, box: str, declarations: str) -> str:
     return f"@page{' ' + selector if selector else ''} {{ @{box} {{ {declarations} }} }}\n"
 
 
-_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
 _PAGE_COUNTERS = frozenset({"page", "pages"})
 
 
@@ -322,9 +328,9 @@ def find_folios(html: str) -> Folios:
 
 
 def _margin_rules(html: str) -> Iterator[tuple[str, str, list[tinycss2.ast.Node]]]:
-    """Each margin box rule of the ``<style>`` elements: page selector, box name, content."""
-    for match in _STYLE.finditer(html):
-        for rule in tinycss2.parse_stylesheet(match.group(1), True, True):
+    """Each margin box rule of the head's ``<style>`` elements: page selector, box name, content."""
+    for css in head_styles(html):
+        for rule in tinycss2.parse_stylesheet(css, True, True):
             if rule.type != "at-rule" or rule.lower_at_keyword != "page" or rule.content is None:
                 continue
             selector = tinycss2.serialize(rule.prelude).strip()
