@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations, pairwise
 
 from rapidfuzz import fuzz, process
@@ -52,15 +52,23 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 NAME_SIMILARITY = 92
 
 
-def check_project(project: Project) -> list[Problem]:
+#: Answers which characters no font has (:func:`briefgen.render.scripts.uncovered`).
+Coverage = Callable[[Iterable[str]], list[str]]
+
+
+def check_project(project: Project, coverage: Coverage = uncovered) -> list[Problem]:
     """Every warning about a loaded project: the loader's and the lints', sorted by place.
 
-    ``check``, ``build`` and the preview call this after :func:`load_project`.
+    ``check``, ``build`` and the preview call this after :func:`load_project`;
+    a build passes the answer kept in its cache as ``coverage``
+    (:class:`briefgen.outputs.coverage.CoverageCache`).
     """
-    return sort_problems([*project.problems, *lint_project(project, project.complete)])
+    return sort_problems([*project.problems, *lint_project(project, project.complete, coverage)])
 
 
-def lint_project(project: Project, all_people: bool = True) -> list[Problem]:
+def lint_project(
+    project: Project, all_people: bool = True, coverage: Coverage = uncovered
+) -> list[Problem]:
     """All warnings for ``project``, minus those a file silences with ``# briefgen: ignore``."""
     found: list[Problem] = []
     markings = {m.upper() for m in project.config.markings or DEFAULT_MARKINGS}
@@ -70,7 +78,7 @@ def lint_project(project: Project, all_people: bool = True) -> list[Problem]:
     if all_people:
         found += _unused_people(project)
     found += _missing_labels(project)
-    found += _missing_fonts(project, all_people)
+    found += _missing_fonts(project, all_people, coverage)
     ignored = _ignored_by_file(project)
     return [p for p in found if p.code not in ignored.get(p.file, frozenset())]
 
@@ -397,7 +405,7 @@ def _strings(value: object, path: DataPath = ()) -> Iterator[tuple[DataPath, str
         yield path, value
 
 
-def _missing_fonts(project: Project, all_people: bool) -> list[Problem]:
+def _missing_fonts(project: Project, all_people: bool, coverage: Coverage) -> list[Problem]:
     """Texts with characters that no installed font has: they would be empty boxes in the PDF."""
     documents: dict[object, YamlDocument] = {}
     for record in project.meetings:
@@ -407,7 +415,7 @@ def _missing_fonts(project: Project, all_people: bool) -> list[Problem]:
     if all_people:
         documents.update((p.source, p.document) for p in project.people.values())
     texts = [(d, path, text) for d in documents.values() for path, text in _strings(d.data)]
-    missing = set(uncovered({c for _, _, text in texts for c in text}))
+    missing = set(coverage(set().union(*(text for _, _, text in texts))))
     if not missing:
         return []
     found = []

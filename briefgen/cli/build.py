@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from briefgen.build.uptodate import Planned, Replay, RootRecord
     from briefgen.cli.progress import BuildDisplay
     from briefgen.options import BuildOptions
+    from briefgen.outputs.coverage import CoverageCache
     from briefgen.project.load import Project
     from briefgen.project.recipients import Recipient
 
@@ -158,6 +159,7 @@ def build(
             replay_up_to_date(replays, out_dir, display)
             return
         from briefgen.options import BuildOptions
+        from briefgen.outputs.coverage import CoverageCache
         from briefgen.render.book import RenderOptions
 
         limits = make_limits(kwargs)
@@ -176,8 +178,9 @@ def build(
             force=force,
             jobs=jobs or os.cpu_count() or 1,
         )
+        coverage = CoverageCache()
         roots = [
-            load_checked(root, folders, options, (templates, theme), display)
+            load_checked(root, folders, options, (templates, theme), display, coverage)
             for root, folders in group_targets(meetings).items()
         ]
         build_all(roots, options, display)
@@ -208,10 +211,12 @@ def load_checked(
     options: BuildOptions,
     looks: tuple[Path | None, ThemeName | None],
     display: BuildDisplay,
+    coverage: CoverageCache,
 ) -> LoadedRoot:
     """The validate step: load a data folder, print its warnings, check the edition exists.
 
-    ``looks`` are the command line's template folder and theme.
+    ``looks`` are the command line's template folder and theme; ``coverage`` answers
+    the font lint from the user's cache.
     """
     from briefgen.build.uptodate import tree_digests
     from briefgen.lint import check_project
@@ -230,7 +235,8 @@ def load_checked(
             templates=looks[0],
             theme=looks[1],
         )
-        problems = check_project(project)
+        problems = check_project(project, coverage.uncovered)
+        coverage.flush()
         emit(shown(problems), "text", make_console())
         _note_shallow(root)
     try:

@@ -95,6 +95,7 @@ def check(
     "# briefgen: ignore BG407".  Exit 0 when valid, 1 when not.
     """
     from briefgen.lint import check_project
+    from briefgen.outputs.coverage import CoverageCache
     from briefgen.project.load import find_root, load_project
 
     ignored = _warning_codes(ignore)
@@ -111,7 +112,9 @@ def check(
         )
         step(f"read and validated {root}", started)
         started = time.perf_counter()
-        problems = check_project(project)
+        coverage = CoverageCache()
+        problems = check_project(project, coverage.uncovered)
+        coverage.flush()
         step("linted", started)
         meetings_ok, people = len(project.meetings), len(project.people)
     except ValidationFailed as exc:

@@ -156,6 +156,19 @@ def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     return tuple(low for low, _ in merged), tuple(high for _, high in merged)
 
 
+def to_ask(chars: Iterable[str]) -> list[str]:
+    """The characters (sorted) only the fonts can decide: those that need a glyph, less
+    those of :data:`SURELY_BUNDLED` when the bundled fonts are installed.
+
+    :func:`uncovered` depends on nothing else of the text, so an answer kept for
+    these characters (:mod:`briefgen.outputs.coverage`) is the answer for the text.
+    """
+    rest = [c for c in sorted(set(chars)) if needs_glyph(c)]
+    if rest and _bundled_installed():
+        rest = [c for c in rest if not _surely_bundled(ord(c))]
+    return rest
+
+
 def uncovered(chars: Iterable[str]) -> list[str]:
     """The characters (sorted) that neither a bundled nor an installed font has.
 
@@ -166,9 +179,7 @@ def uncovered(chars: Iterable[str]) -> list[str]:
     """
     from briefgen.render.fonts import MissingFonts, bundled_coverage
 
-    rest = [c for c in sorted(set(chars)) if needs_glyph(c)]
-    if _bundled_installed():
-        rest = [c for c in rest if not _surely_bundled(ord(c))]
+    rest = to_ask(chars)
     try:
         bundled = bundled_coverage() if rest else frozenset()
     except (MissingFonts, ImportError):  # installed without the pdf extra
