@@ -13,6 +13,7 @@ it and then reads the resolved path it returns.
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -48,20 +49,14 @@ def confine(
             steps = full.relative_to(base).parts
         except ValueError:
             return Refusal("outside")
-        current = base
-        for name in steps:
-            current = current / name
-            if name.startswith(".") and name not in (".", ".."):
-                return Refusal("hidden")
-            real = current.resolve()
-            if not real.is_relative_to(real_root):
-                return Refusal("outside")
-            if any(p.startswith(".") for p in real.relative_to(real_root).parts):
-                return Refusal("hidden")
-        target = full.resolve()
+        walked = _walk(real_root, base, steps)
+        if isinstance(walked, Refusal):
+            return walked
+        target, mode = walked if walked is not None else (full.resolve(), None)
         if not target.is_relative_to(real_within):
             return Refusal("outside")
-        mode = target.stat().st_mode
+        if mode is None:
+            mode = target.stat().st_mode
     except FileNotFoundError:
         return Refusal("missing")
     except RuntimeError:
@@ -73,6 +68,42 @@ def confine(
         return Refusal("unusable", reason)
     wanted = stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode)
     return target if wanted else Refusal("not-file")
+
+
+def _walk(real_root: Path, base: Path, steps: tuple[str, ...]) -> tuple[Path, int] | Refusal | None:
+    """Check each step of ``base/steps`` (see :func:`confine`): the resolved path and its
+    mode, a refusal, or ``None`` when the target is still to be resolved.
+
+    While every name so far is a plain folder or file (no link, nothing missing, no
+    ``..``), the resolved path is the resolved root joined with the names, so a step
+    costs one ``lstat`` instead of resolving the whole path again; from the first
+    other name on, each step is resolved from scratch.
+    """
+    real = str(real_root)
+    mode: int | None = None
+    plain = True
+    current = base
+    for name in steps:
+        current = current / name
+        if name.startswith(".") and name not in (".", ".."):
+            return Refusal("hidden")
+        if plain and name not in (".", ".."):
+            try:
+                found = os.lstat(os.path.join(real, name))
+            except OSError:
+                found = None
+            if found is not None and not stat.S_ISLNK(found.st_mode):
+                real, mode = os.path.join(real, name), found.st_mode
+                continue
+        plain = False
+        resolved = current.resolve()
+        if not resolved.is_relative_to(real_root):
+            return Refusal("outside")
+        if any(p.startswith(".") for p in resolved.relative_to(real_root).parts):
+            return Refusal("hidden")
+    if plain and mode is not None:
+        return Path(real), mode
+    return None
 
 
 def read_confined(
