@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from briefgen.cli.main import main
 from briefgen.project.themes import builtin_templates
-from briefgen.render.references import refused_references
+from briefgen.render.references import _may_refer, _references, css_references, refused_references
 from briefgen.render.typography import render_markdown
 
 from .conftest import DataTree
@@ -96,3 +98,58 @@ def test_the_builtin_templates_pass_the_policy(data_tree: DataTree, tmp_path: Pa
     shutil.rmtree(tmp_path / "out", ignore_errors=True)
     result = CliRunner().invoke(main, ["build", str(data_tree()), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
+
+
+_CSSISH = st.lists(
+    st.sampled_from(
+        [
+            "p{a:",
+            "}",
+            ";",
+            " ",
+            "\n",
+            ")",
+            "u",
+            "rl(",
+            "url(",
+            "URL(",
+            "u\\72l(",
+            "\\75rl(",
+            "src(",
+            "image-set(",
+            "cross-fade(",
+            "@import ",
+            "@IMPORT",
+            "\\",
+            "/*",
+            "*/",
+            '"',
+            "'",
+            '"http://e.org/a"',
+            "http://e.org/a",
+            "data:,",
+            "\u212arl(",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_CSSISH, st.booleans())
+@example("p{a:u\\72l(http://e.org/a)}", False)
+@example('p{a:cross-fade("http://e.org/a")}', True)
+@example("@import 'http://e.org/a'", False)
+def test_css_the_quick_test_lets_pass_has_no_reference(css: str, declarations: bool) -> None:
+    """The test that spares most CSS the tinycss2 reading (``_may_refer``) never lets
+    through CSS in which the reading finds a reference."""
+    read = _references(css, declarations)
+    assert css_references(css, declarations=declarations) == read
+    if read:
+        assert _may_refer(css)
+
+
+def test_the_book_stylesheet_is_passed_without_reading_it() -> None:
+    css = (builtin_templates() / "book.css").read_text(encoding="utf-8")
+    assert not _may_refer(css), "the quick test no longer recognises the book's own CSS"
+    assert _references(css, False) == []
