@@ -16,6 +16,8 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Code:
+    """One problem code: ``BG201``, its name for ``--ignore``, its severity and a summary."""
+
     code: str
     slug: str
     severity: Severity

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limits:
+    """Bounds on untrusted input (``--limit KEY=VALUE``); every field has a generous default."""
+
     #: Bytes in one YAML file; the longest real meeting file is a few tens of KB.
     file_bytes: int = 1_000_000
     #: Nesting levels in one YAML file; the format needs five.

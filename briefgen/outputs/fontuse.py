@@ -30,6 +30,8 @@ _AXIS = (100, 900)
 
 @dataclass(frozen=True)
 class FontUse:
+    """The font families and weights a document's CSS asks for."""
+
     families: frozenset[str]
     weights: frozenset[int]
 

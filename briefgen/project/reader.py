@@ -18,6 +18,8 @@ from briefgen.schema.yamlread import DataPath, YamlDocument, YamlReadError, pars
 
 @dataclass
 class Reader:
+    """Reads the data files below ``root`` within ``limits``, keeping every problem found."""
+
     root: Path
     limits: Limits
     problems: list[Problem] = field(default_factory=list)
