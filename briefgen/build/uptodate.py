@@ -72,18 +72,19 @@ class RootRecord:
     meetings: Sequence[Planned]
 
 
-def invocation_key(params: Mapping[str, object]) -> str:
+def invocation_key(params: Mapping[str, object], fonts: str | None = None) -> str:
     """The key of one way of calling ``build``: its values and everything around them.
 
     Around them: the working folder, ``SOURCE_DATE_EPOCH``, briefgen's version
     and place, every Python package installed (a new WeasyPrint changes the
-    PDFs' keys) and every font file (the font lint, the PDFs' keys).
+    PDFs' keys) and every font file (the font lint, the PDFs' keys: ``fonts``,
+    :func:`fonts_fingerprint` when the caller has it already).
     """
     key = KeyBuilder("invocation").add("briefgen", briefgen.__version__)
     key.add("package", str(Path(briefgen.__file__).resolve().parent))
     key.add("cwd", os.getcwd())
     key.add("source_date_epoch", os.environ.get("SOURCE_DATE_EPOCH", ""))
-    key.add("fonts", fonts_fingerprint())
+    key.add("fonts", fonts_fingerprint() if fonts is None else fonts)
     for folder in sys.path:
         key.add("packages", "\n".join(_distributions(folder)))
     for name, value in sorted(params.items()):

@@ -151,8 +151,10 @@ def build(
     """
     from briefgen.build.uptodate import fresh_build, invocation_key, record_build
     from briefgen.cli.progress import BuildDisplay
+    from briefgen.outputs.cache import fonts_fingerprint
 
-    invocation = invocation_key(click.get_current_context().params)
+    fonts = fonts_fingerprint()
+    invocation = invocation_key(click.get_current_context().params, fonts)
     with BuildDisplay(verbosity()) as display:
         replays = None if force else fresh_build(out_dir, invocation)
         if replays is not None:
@@ -178,7 +180,7 @@ def build(
             force=force,
             jobs=jobs or os.cpu_count() or 1,
         )
-        coverage = CoverageCache()
+        coverage = CoverageCache(fonts=fonts)
         roots = [
             load_checked(root, folders, options, (templates, theme), display, coverage)
             for root, folders in group_targets(meetings).items()

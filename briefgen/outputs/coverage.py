@@ -63,6 +63,8 @@ class CoverageCache:
     """:func:`~briefgen.render.scripts.uncovered`, answered from the cache folder when it can."""
 
     folder: Path = field(default_factory=coverage_folder)
+    #: :func:`~briefgen.outputs.cache.fonts_fingerprint`, taken when first needed.
+    fonts: str | None = None
     #: Answers derived since the last :meth:`flush`.
     _made: dict[str, bytes] = field(default_factory=dict)
 
@@ -71,7 +73,9 @@ class CoverageCache:
         asked = to_ask(chars)
         if not asked:
             return []
-        key = coverage_key(asked)
+        if self.fonts is None:
+            self.fonts = fonts_fingerprint()
+        key = coverage_key(asked, self.fonts)
         data = self._made.get(key) or read_sealed(self.folder, key, ".json")
         answer = _answer(data, asked) if data is not None else None
         if answer is None:
@@ -110,8 +114,9 @@ def _answer(data: bytes, asked: list[str]) -> list[str] | None:
     return sorted(answer)
 
 
-def coverage_key(asked: list[str]) -> str:
-    """The key of the answer for ``asked``: the characters and every file deciding it."""
+def coverage_key(asked: list[str], fonts: str) -> str:
+    """The key of the answer for ``asked``: the characters and every file deciding it
+    (``fonts``: :func:`~briefgen.outputs.cache.fonts_fingerprint`)."""
     key = KeyBuilder("coverage").add("briefgen", briefgen.__version__)
     key.add("package", str(Path(briefgen.__file__).resolve().parent))
     key.add("chars", "".join(asked))
@@ -120,7 +125,7 @@ def coverage_key(asked: list[str]) -> str:
             key.add("bundled", _stat_line(font.path))
     except MissingFonts:
         key.add("bundled", "absent")
-    key.add("fonts", fonts_fingerprint())
+    key.add("fonts", fonts)
     key.add("fc-list", shutil.which("fc-list") or "absent")
     for name in _FONTCONFIG_VARIABLES:
         key.add(f"env:{name}", os.environ.get(name, "\0unset"))
