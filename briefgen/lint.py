@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations, pairwise
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from briefgen.errors import Problem, sort_problems
@@ -20,6 +20,7 @@ from briefgen.project.config import TEMPLATES_DIR
 from briefgen.project.load import Project
 from briefgen.protocol.editions import DEFAULT_SCHEMES
 from briefgen.protocol.forms import display_name
+from briefgen.protocol.likeness import similar_later
 from briefgen.protocol.summitcheck import check_summit
 from briefgen.render.i18n import CatalogueError, language_name, missing_labels
 from briefgen.render.scripts import font_package, script_name, uncovered
@@ -234,20 +235,14 @@ def _near_duplicate_people(people: list[PersonRecord]) -> list[Problem]:
         for p in people
         for form in _name_forms(p, native=True)
     ]
-    # Compare every pair, but let rapidfuzz scan each row in C: a 1000-person tree has
-    # two million pairs, which a Python loop takes seconds over.
     folded = [n for _, _, n, _ in forms]
+    similar = similar_later(folded, NAME_SIMILARITY)
     same: dict[str, list[int]] = {}
     for index, (_, _, n, k) in enumerate(forms):
         same.setdefault(f"n:{n}", []).append(index)
         same.setdefault(f"k:{k}", []).append(index)
     for i, (p1, f1, n1, k1) in enumerate(forms):
-        close = {
-            i + 1 + j
-            for _, _, j in process.extract(
-                n1, folded[i + 1 :], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None
-            )
-        }
+        close = set(similar[i])
         close.update(j for j in (*same[f"n:{n1}"], *same[f"k:{k1}"]) if j > i)
         for j in sorted(close):
             p2, f2, _, _ = forms[j]
