@@ -17,7 +17,13 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader
@@ -31,6 +37,8 @@ from briefgen.limits import DEFAULT_LIMITS, Limits
 #: A path into the data: mapping keys and sequence indices from the top.
 DataPath = tuple[str | int, ...]
 
+#: The tags of composed nodes (never looked at: a tag in the file is an error, BG104).
+_TEXT, _LIST, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?:[ \t]|$)", re.MULTILINE)
 _IGNORE_COMMENT = re.compile(r"#\s*briefgen:\s*ignore\s+([A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*)")
 
@@ -134,35 +142,37 @@ class _StrictComposer(Composer, Resolver, _PARSER):  # type: ignore[misc]
         self.briefgen_problems.append(Problem(self.briefgen_path, line, col, message, hint, code))
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event: Any = self.peek_event()
+        """The next node, composed here rather than by PyYAML's ``Composer.compose_node``:
+        anchors are never registered and tags never resolved (every scalar stays text),
+        so a node costs one call, not four, and no regular expression per scalar."""
+        event: Any = self.get_event()
+        start = event.start_mark
         if isinstance(event, AliasEvent):
-            self.get_event()
-            self._note(
-                event.start_mark,
-                "BG102",
-                f"alias '*{event.anchor}' is not allowed",
-                "write the value out in full instead of referring to an anchor",
-            )
-            start: Any = event.start_mark
-            return ScalarNode("tag:yaml.org,2002:str", "", start, start)
-        if isinstance(event, ScalarEvent | CollectionStartEvent):
-            if event.anchor is not None:
-                self._note(
-                    event.start_mark,
-                    "BG102",
-                    f"anchor '&{event.anchor}' is not allowed",
-                    "write each value out in full; anchors and aliases hide what is repeated",
-                )
-                event.anchor = None
-            if event.tag not in (None, "!"):
-                self._note(
-                    event.start_mark,
-                    "BG104",
-                    f"YAML tag '{event.tag}' is not allowed",
-                    "remove the tag; values are plain text",
-                )
-                event.tag = None
-        return super().compose_node(parent, index)
+            hint = "write the value out in full instead of referring to an anchor"
+            self._note(start, "BG102", f"alias '*{event.anchor}' is not allowed", hint)
+            return ScalarNode(_TEXT, "", start, start)
+        if event.anchor is not None:
+            hint = "write each value out in full; anchors and aliases hide what is repeated"
+            self._note(start, "BG102", f"anchor '&{event.anchor}' is not allowed", hint)
+        if event.tag not in (None, "!"):
+            hint = "remove the tag; values are plain text"
+            self._note(start, "BG104", f"YAML tag '{event.tag}' is not allowed", hint)
+        if isinstance(event, ScalarEvent):
+            finish: Any = event.end_mark
+            return ScalarNode(_TEXT, event.value, start, finish, style=event.style)
+        node: Node
+        if isinstance(event, SequenceStartEvent):
+            node = SequenceNode(_LIST, [], start, None, flow_style=event.flow_style)
+            while not self.check_event(SequenceEndEvent):
+                node.value.append(self.compose_node(node, None))
+        else:
+            node = MappingNode(_MAP, [], start, None, flow_style=event.flow_style)
+            while not self.check_event(MappingEndEvent):
+                key = self.compose_node(node, None)
+                node.value.append((key, self.compose_node(node, key)))
+        end: Any = self.get_event()
+        node.end_mark = end.end_mark
+        return node
 
 
 def read_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> YamlDocument:
