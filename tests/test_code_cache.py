@@ -1,4 +1,4 @@
-"""Compiled templates kept between builds (briefgen.outputs.cache.TemplateCodeCache)."""
+"""Compiled templates kept between builds (briefgen.outputs.codecache.TemplateCodeCache)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from briefgen.outputs.cache import TemplateCodeCache
+from briefgen.outputs.codecache import TemplateCodeCache
 from briefgen.render.book import BOOK_TEMPLATE, make_environment
 
 

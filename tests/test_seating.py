@@ -17,11 +17,11 @@ from briefgen.build.run import build_project
 from briefgen.cli.main import main
 from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
-from briefgen.project.themes import template_set
 from briefgen.protocol.forms import short_form
 from briefgen.protocol.seating import plan_seating
 from briefgen.render.book import make_environment, render_book
 from briefgen.render.i18n import translations_for
+from briefgen.render.loader import template_set
 from briefgen.render.material import CARD_TEXT_WIDTH, card_name
 from briefgen.render.seating_drawing import PT, Drawing, layout_plan, render_svg
 from briefgen.render.textfit import text_width

@@ -9,9 +9,10 @@ from types import SimpleNamespace
 
 from briefgen.cli import new
 from briefgen.codes import Code
-from briefgen.outputs import cache
-from briefgen.project.themes import TemplateSetLoader, Theme
+from briefgen.outputs import codecache
+from briefgen.project.themes import Theme
 from briefgen.render import references, sandbox
+from briefgen.render.loader import TemplateSetLoader
 from briefgen.render.seating_drawing import TextItem
 from briefgen.schema.models import StrictModel
 from briefgen.serve import app, http, watch
@@ -57,6 +58,6 @@ sandbox.PlainSandbox.intercepted_binops
 sandbox.PlainSandbox.call_binop
 # fontTools reads this attribute when it saves a font (briefgen.outputs.fontcache).
 SimpleNamespace().recalcTimestamp
-# Jinja calls a bytecode cache's hooks (briefgen.outputs.cache.TemplateCodeCache).
-cache.TemplateCodeCache.load_bytecode
-cache.TemplateCodeCache.dump_bytecode
+# Jinja calls a bytecode cache's hooks (briefgen.outputs.codecache.TemplateCodeCache).
+codecache.TemplateCodeCache.load_bytecode
+codecache.TemplateCodeCache.dump_bytecode

@@ -46,10 +46,10 @@ from briefgen.outputs.cache import (
     BuildCache,
     PartCache,
     PhotoCache,
-    TemplateCodeCache,
     inputs_key,
     output_key,
 )
+from briefgen.outputs.codecache import TemplateCodeCache
 from briefgen.outputs.pdfengine import require_pdf_engine
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates

@@ -41,9 +41,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
-
 from briefgen import __version__
 from briefgen.digest import CACHE_FORMAT, KeyBuilder
 from briefgen.errors import OutputError
@@ -384,35 +381,3 @@ class PartCache:
             for path in self.folder.iterdir():
                 if path.name.endswith(".part") and path.name not in wanted:
                     path.unlink(missing_ok=True)
-
-
-class TemplateCodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept between builds (Jinja's bytecode cache), for a fast first render.
-
-    Compiled code is loaded with ``marshal``, so each file is sealed like a
-    photo (an HMAC under this user's machine key, bound to the folder): a
-    file not written here by this user, or changed since, is a miss.  Jinja
-    checks the template's source against the checksum stored with the code.
-    One file per template, replaced when the template changes, and written
-    only by a build that succeeded (:meth:`flush`): a failed build leaves no
-    output folder behind.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._made: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = read_sealed(self.folder, bucket.key, ".code")
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        """Note the compiled template; :meth:`flush` writes it once the build succeeded."""
-        self._made[bucket.key] = bucket.bytecode_to_string()
-
-    def flush(self) -> None:
-        """Write the templates compiled since the last flush; failures are ignored."""
-        made, self._made = self._made, {}
-        for key, data in made.items():
-            write_sealed(self.folder, key, ".code", data)

@@ -16,14 +16,10 @@ sandbox (see :mod:`briefgen.render.book`).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-
-import jinja2
-from jinja2.loaders import split_template_path
 
 from briefgen.project.confine import confine
 from briefgen.schema.choices import Paper
@@ -122,16 +118,21 @@ class TemplateSet:
 
     def read(self, name: str) -> str:
         """The text of the file ``name`` resolves to; ``TemplateNotFound`` when none does."""
+        from jinja2 import TemplateNotFound
+
         path = self.find(name)
         if path is None:
-            raise jinja2.TemplateNotFound(name)
-        return _read_text(path)
+            raise TemplateNotFound(name)
+        return read_template(path)
 
 
 def _find(folders: list[Path], name: str) -> Path | None:
+    from jinja2 import TemplateNotFound
+    from jinja2.loaders import split_template_path
+
     try:
         pieces = split_template_path(name)
-    except jinja2.TemplateNotFound:
+    except TemplateNotFound:
         return None
     for folder in folders:
         found = _confined(folder, folder.joinpath(*pieces))
@@ -146,43 +147,16 @@ def _confined(folder: Path, path: Path) -> Path | None:
     return found if isinstance(found, Path) else None
 
 
-def _read_text(path: Path) -> str:
+def read_template(path: Path) -> str:
+    """The text of a template file; ``TemplateError`` when it is too large or not UTF-8."""
+    from jinja2 import TemplateError
+
     size = path.stat().st_size
     if size > MAX_TEMPLATE_BYTES:
-        raise jinja2.TemplateError(
+        raise TemplateError(
             f"{path} is {size:,} bytes, more than the {MAX_TEMPLATE_BYTES:,} a template may have"
         )
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise jinja2.TemplateError(f"{path} is not UTF-8 text") from exc
-
-
-class TemplateSetLoader(jinja2.BaseLoader):
-    """A Jinja loader over a :class:`TemplateSet`."""
-
-    def __init__(self, templates: TemplateSet) -> None:
-        self.templates = templates
-
-    def get_source(
-        self, _environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        path = self.templates.find(template)
-        if path is None:
-            raise jinja2.TemplateNotFound(template)
-        source = _read_text(path)
-        mtime = os.stat(path).st_mtime_ns
-
-        def uptodate() -> bool:
-            try:
-                return os.stat(path).st_mtime_ns == mtime
-            except OSError:
-                return False
-
-        return source, str(path), uptodate
-
-
-def template_set(env: jinja2.Environment) -> TemplateSet:
-    """The folders ``env`` reads its templates from."""
-    assert isinstance(env.loader, TemplateSetLoader)
-    return env.loader.templates
+        raise TemplateError(f"{path} is not UTF-8 text") from exc

@@ -23,13 +23,7 @@ from markupsafe import Markup, escape
 
 from briefgen import __version__
 from briefgen.errors import RenderError
-from briefgen.project.themes import (
-    THEMES,
-    TemplateSet,
-    TemplateSetLoader,
-    builtin_templates,
-    template_set,
-)
+from briefgen.project.themes import THEMES, TemplateSet, builtin_templates
 from briefgen.protocol.editions import select
 from briefgen.protocol.forms import age_on, display_name, monogram, printed_form
 from briefgen.render.i18n import (
@@ -41,6 +35,7 @@ from briefgen.render.i18n import (
     translations_for,
     upper,
 )
+from briefgen.render.loader import TemplateSetLoader, template_set
 from briefgen.render.photos import PhotoStore, embed_photo
 from briefgen.render.sandbox import Hidden, PlainSandbox, render_plain, vetted
 from briefgen.render.scripts import cjk_language, direction

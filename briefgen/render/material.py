@@ -86,7 +86,7 @@ PROTOCOL_PAGES: dict[str, tuple[str, str]] = {
 
 
 def _paper(env: jinja2.Environment, paper: Paper | None) -> str:
-    from briefgen.project.themes import template_set
+    from briefgen.render.loader import template_set
 
     chosen = paper or THEMES[template_set(env).theme].paper
     if chosen not in PROTOCOL_PAGES:
@@ -218,8 +218,8 @@ def render_pocket(
 
 
 def _translations(record: MeetingRecord, env: jinja2.Environment) -> Any:
-    from briefgen.project.themes import template_set
     from briefgen.render.i18n import CatalogueError, translations_for
+    from briefgen.render.loader import template_set
 
     try:
         return translations_for(template_set(env), record.meeting.language)

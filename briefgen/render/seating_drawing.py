@@ -408,7 +408,7 @@ def theme_variables(env: jinja2.Environment) -> dict[str, Markup]:
     """
     import tinycss2
 
-    from briefgen.project.themes import template_set
+    from briefgen.render.loader import template_set
 
     templates = template_set(env)
     found: dict[str, str] = {}

@@ -14,7 +14,6 @@ from typing import Any
 import jinja2
 
 from briefgen.errors import RenderError
-from briefgen.project.themes import TemplateSetLoader
 from briefgen.protocol.forms import short_form
 from briefgen.protocol.summit import (
     Place,
@@ -26,6 +25,7 @@ from briefgen.protocol.summit import (
     plan_table,
 )
 from briefgen.render.i18n import translations_for
+from briefgen.render.loader import TemplateSetLoader
 from briefgen.render.sandbox import Hidden, render_plain
 from briefgen.render.seating_drawing import theme_variables
 from briefgen.render.tableplan import (
