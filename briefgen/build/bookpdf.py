@@ -23,17 +23,16 @@ from typing import Any
 from briefgen.errors import RenderError
 from briefgen.outputs.bookparts import (
     BookParts,
-    Folios,
     LaidOut,
     biography_count,
-    find_folios,
-    folio_html,
     number_contents,
     page_offsets,
     split_book,
     with_css,
 )
 from briefgen.outputs.cache import PartCache, pdf_key
+from briefgen.outputs.folios import Folios, find_folios, folio_html
+from briefgen.outputs.numberslots import PLACEHOLDER, number_marks, slots_fit
 
 #: Most biographies in one part: a part's pages stay in memory until it is written.
 BIOS_PER_PART = 60
@@ -75,6 +74,21 @@ class Layout:
         return future
 
 
+def lay_out_pdf(**kwargs: Any) -> bytes:
+    """:func:`briefgen.outputs.pdf.render_pdf`, imported where it runs: in a layout process,
+    so that a build handing its PDFs to a pool never imports WeasyPrint itself."""
+    from briefgen.outputs.pdf import render_pdf
+
+    return render_pdf(**kwargs)
+
+
+def lay_out_part(**kwargs: Any) -> LaidOut:
+    """:func:`briefgen.outputs.pdf.render_part`, imported where it runs (:func:`lay_out_pdf`)."""
+    from briefgen.outputs.pdf import render_part
+
+    return render_part(**kwargs)
+
+
 def _now(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
     """A future already done: ``function``'s result, or the exception it raised."""
     future: Future[Any] = Future()
@@ -99,21 +113,19 @@ def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookPar
 class _Parts:
     """Lays out parts in ``layout``, or takes them from ``store`` when laid out before.
 
-    Only the first part carries the creation date (the joined book keeps its
-    document information), so that the others stay the same from build to build.
+    No part carries the creation date (the join dates the book), so that a
+    part stays the same from build to build while its HTML does.
     """
 
     def __init__(self, layout: Layout, render: dict[str, Any], store: PartCache | None) -> None:
         self.layout = layout
         self.store = store
-        self._render = render
+        self._render = {**render, "created": None}
         self.used: list[str] = []
         self._made: dict[str, LaidOut] = {}
 
-    def submit(self, html: str, lead: bool, front: bool = False) -> tuple[str, Future[Any]]:
-        from briefgen.outputs.pdf import render_part
-
-        render = self._render if front else {**self._render, "created": None}
+    def submit(self, html: str, lead: bool, slots: str | None = None) -> tuple[str, Future[Any]]:
+        render = {**self._render, "slots": slots}
         facts = repr(sorted((k, str(v)) for k, v in render.items() if k != "timeout"))
         key = pdf_key(html, facts, str(lead))
         self.used.append(key)
@@ -123,7 +135,7 @@ class _Parts:
                 done: Future[Any] = Future()
                 done.set_result(LaidOut.from_bytes(stored))
                 return "", done
-        return key, self.layout.submit(render_part, html=html, lead=lead, **render)
+        return key, self.layout.submit(lay_out_part, html=html, lead=lead, **render)
 
     def result(self, pending: tuple[str, Future[Any]]) -> LaidOut:
         key, future = pending
@@ -150,33 +162,49 @@ def parted_pdf(
     """Lay out ``parts`` with ``render_part`` arguments ``render`` and join them into one PDF.
 
     Parts laid out before, with the same HTML and arguments, come from ``store``.
+    The contents' numbers of other parts' pages are printed by the folio
+    documents where the first part left room for them; when they do not fit
+    there, the first part is laid out again with them written in.
     """
     from briefgen.outputs.join import join_parts
 
     folios = find_folios(parts.htmls[0])
     css = folios.parts_css()
     htmls = [with_css(html, css) for html in parts.htmls]
-    placeholders = {a: 888 for part in parts.anchors[1:] for a in part}
+    placeholders = {a: PLACEHOLDER for part in parts.anchors[1:] for a in part}
     work = _Parts(layout, render, store)
     on_progress(f"laying out {len(htmls)} parts")
     first = number_contents(htmls[0], placeholders)
     # The longest parts first, so that the processes finish at about the same time.
     order = sorted(range(len(htmls)), key=lambda i: -len(htmls[i]))
-    pending = {i: work.submit(first if i == 0 else htmls[i], lead=i > 0) for i in order}
+    pending = {
+        i: work.submit(htmls[i], lead=True) if i else work.submit(first, False, PLACEHOLDER)
+        for i in order
+    }
     laid = [work.result(pending[i]) for i in range(len(htmls))]
+    created = render.get("created")
+    numbers = _page_numbers(laid)
+    if slots_fit(laid[0].slots, numbers, PLACEHOLDER):
+        on_progress("numbering the pages")
+        marks = number_marks(laid[0].slots or (), numbers)
+        names = [name for part in laid for name in part.page_names]
+        pdfs = [work.result(f).pdf for f in _folios(parts.prefix, folios, names, work, *marks)]
+        on_progress("joining the parts")
+        work.keep()
+        return join_parts(laid, pdfs, created)
     for _ in range(FRONT_ROUNDS):
         names = [name for part in laid for name in part.page_names]
-        numbers = _page_numbers(laid)
         on_progress("numbering the pages")
-        front = work.submit(number_contents(htmls[0], numbers), lead=False, front=True)
-        folio_parts = _folios(parts.prefix, folios, names, work)
+        front = work.submit(number_contents(htmls[0], numbers), lead=False)
+        folio_parts = _folios(parts.prefix, folios, names, work, {}, "")
         numbered = work.result(front)
         if len(numbered.page_names) == len(laid[0].page_names):
             on_progress("joining the parts")
             pdfs = [work.result(f).pdf for f in folio_parts]
             work.keep()
-            return join_parts([numbered, *laid[1:]], pdfs)
+            return join_parts([numbered, *laid[1:]], pdfs, created)
         laid[0] = numbered
+        numbers = _page_numbers(laid)
     raise RenderError("the contents' length kept changing with its page numbers")
 
 
@@ -190,16 +218,30 @@ def _page_numbers(laid: Sequence[LaidOut]) -> dict[str, int]:
 
 
 def _folios(
-    prefix: str, folios: Folios, names: Sequence[str], work: _Parts
+    prefix: str,
+    folios: Folios,
+    names: Sequence[str],
+    work: _Parts,
+    marks: dict[int, str],
+    marks_css: str,
 ) -> list[tuple[str, Future[Any]]]:
-    """The folio documents for pages named ``names``, cut into one run per process."""
-    if not folios.boxes:
+    """The folio documents for pages named ``names``, cut into one run per process, with
+    ``marks`` (by page, styled by ``marks_css``) printed too."""
+    if not folios.boxes and not marks:
         return []
     runs = max(1, min(work.layout.jobs, math.ceil(len(names) / FOLIO_PAGES_PER_JOB)))
     size = math.ceil(len(names) / runs)
     return [
         work.submit(
-            folio_html(prefix, folios, names[start : start + size], start + 1, len(names)),
+            folio_html(
+                prefix,
+                folios,
+                names[start : start + size],
+                start + 1,
+                len(names),
+                {i - start: mark for i, mark in marks.items() if start <= i < start + size},
+                marks_css,
+            ),
             lead=start > 0,
         )
         for start in range(0, len(names), size)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +16,11 @@ from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Format, Paper, PdfVariant, ThemeName, names
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from briefgen.build.uptodate import Planned, Replay, RootRecord
     from briefgen.cli.progress import BuildDisplay
     from briefgen.options import BuildOptions
-    from briefgen.outputs.coverage import CoverageCache
     from briefgen.project.load import Project
     from briefgen.project.recipients import Recipient
 
@@ -155,37 +157,38 @@ def build(
 
     fonts = fonts_fingerprint()
     invocation = invocation_key(click.get_current_context().params, fonts)
-    with BuildDisplay(verbosity()) as display:
-        replays = None if force else fresh_build(out_dir, invocation)
-        if replays is not None:
+    replays = None if force else fresh_build(out_dir, invocation)
+    if replays is not None:
+        with BuildDisplay(verbosity()) as display:
             replay_up_to_date(replays, out_dir, display)
-            return
-        from briefgen.options import BuildOptions
-        from briefgen.outputs.coverage import CoverageCache
-        from briefgen.render.book import RenderOptions
+        return
+    from briefgen.options import BuildOptions
+    from briefgen.render.book import RenderOptions
 
-        limits = make_limits(kwargs)
-        fmt, recipients = _copies(copies, recipients_file, fmt, limits)
-        options = BuildOptions(
-            out_dir=out_dir,
-            format=fmt,
-            render=RenderOptions(family_caps=family_caps, paper=paper),
-            timeout=timeout,
-            final=final,
-            changes_since=changes_since,
-            edition=edition,
-            pdf_variant=pdf_variant,
-            recipients=recipients,
-            limits=limits,
-            force=force,
-            jobs=jobs or os.cpu_count() or 1,
-        )
-        coverage = CoverageCache(fonts=fonts)
+    limits = make_limits(kwargs)
+    fmt, recipients = _copies(copies, recipients_file, fmt, limits)
+    options = BuildOptions(
+        out_dir=out_dir,
+        format=fmt,
+        render=RenderOptions(family_caps=family_caps, paper=paper),
+        timeout=timeout,
+        final=final,
+        changes_since=changes_since,
+        edition=edition,
+        pdf_variant=pdf_variant,
+        recipients=recipients,
+        limits=limits,
+        force=force,
+        jobs=jobs or os.cpu_count() or 1,
+    )
+    # The layout processes start first (before the display's threads), and import the PDF
+    # engine while this process loads and checks the data.
+    with _layout_pool(options) as pool, BuildDisplay(verbosity()) as display:
         roots = [
-            load_checked(root, folders, options, (templates, theme), display, coverage)
+            load_checked(root, folders, options, (templates, theme), display, fonts)
             for root, folders in group_targets(meetings).items()
         ]
-        build_all(roots, options, display)
+        build_all(roots, options, display, pool)
     if options.cacheable and all(root.trees is not None for root in roots):
         record_build(out_dir, invocation, [root.record() for root in roots])
 
@@ -213,16 +216,17 @@ def load_checked(
     options: BuildOptions,
     looks: tuple[Path | None, ThemeName | None],
     display: BuildDisplay,
-    coverage: CoverageCache,
+    fonts: str,
 ) -> LoadedRoot:
     """The validate step: load a data folder, print its warnings, check the edition exists.
 
-    ``looks`` are the command line's template folder and theme; ``coverage`` answers
-    the font lint from the user's cache.
+    ``looks`` are the command line's template folder and theme; the font lint's answers
+    come from the user's cache (``fonts``: the fonts fingerprint of the invocation).
     """
     from briefgen.build.uptodate import tree_digests
     from briefgen.lint import check_project
     from briefgen.options import edition_of
+    from briefgen.outputs.coverage import CoverageCache
     from briefgen.project.load import load_project
     from briefgen.project.themes import builtin_templates
 
@@ -237,6 +241,7 @@ def load_checked(
             templates=looks[0],
             theme=looks[1],
         )
+        coverage = CoverageCache(fonts=fonts)
         problems = check_project(project, coverage.uncovered)
         coverage.flush()
         emit(shown(problems), "text", make_console())
@@ -299,8 +304,27 @@ def group_targets(meetings: tuple[Path, ...]) -> dict[Path, list[Path] | None]:
     return groups
 
 
-def build_all(roots: list[LoadedRoot], options: BuildOptions, display: BuildDisplay) -> None:
-    """Build every project, showing progress; raise one BuildFailed for all failures."""
+def _layout_pool(options: BuildOptions) -> contextlib.AbstractContextManager[Executor | None]:
+    """The processes that lay out PDFs, started now, when the build makes PDFs in parallel."""
+    from briefgen.build.run import output_names
+    from briefgen.build.workers import layout_pool
+
+    pdfs = any(name.endswith(".pdf") for name in output_names(options.format))
+    if options.jobs > 1 and pdfs:
+        return layout_pool(options.jobs)
+    return contextlib.nullcontext()
+
+
+def build_all(
+    roots: list[LoadedRoot],
+    options: BuildOptions,
+    display: BuildDisplay,
+    pool: Executor | None = None,
+) -> None:
+    """Build every project, showing progress; raise one BuildFailed for all failures.
+
+    ``pool`` lays out the PDFs (see :func:`_layout_pool`).
+    """
     from briefgen.build.run import build_project
 
     written: list[Path] = []
@@ -310,7 +334,7 @@ def build_all(roots: list[LoadedRoot], options: BuildOptions, display: BuildDisp
     for root in roots:
         try:
             written += build_project(
-                root.project, options, progress=display, planned=root.planned.append
+                root.project, options, progress=display, planned=root.planned.append, pool=pool
             )
         except BuildFailed as exc:
             written += exc.written

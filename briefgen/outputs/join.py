@@ -1,7 +1,7 @@
 """The parts of a book (:mod:`.bookparts`), laid out apart, joined into one PDF with pikepdf.
 
-The first part's document (its metadata, language and identifier) is kept
-and the other parts' pages are appended; each page gets its page number from
+The first part's document (its metadata, language and identifier) is kept,
+dated by the join, and the other parts' pages are appended; each page gets its page number from
 the folio documents, laid over it.  The named destinations (what internal
 links and ``book.pdf#anchor`` point to) and the outline are made again for
 the whole book from what each part reported.
@@ -12,15 +12,24 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import pikepdf
+from pikepdf.models.metadata import encode_pdf_date
 
 from briefgen.outputs.bookparts import LaidOut, page_offsets
 
 
-def join_parts(parts: Sequence[LaidOut], folios: Sequence[bytes]) -> bytes:
-    """One PDF from ``parts`` in order, with the pages of ``folios`` (in order) laid over them."""
+def join_parts(
+    parts: Sequence[LaidOut], folios: Sequence[bytes], created: datetime | None = None
+) -> bytes:
+    """One PDF from ``parts`` in order, with the pages of ``folios`` (in order) laid over them,
+    created and last modified at ``created`` (no date when None)."""
     book = pikepdf.Pdf.open(io.BytesIO(parts[0].pdf))
+    if created is not None:
+        stamp = pikepdf.String(encode_pdf_date(created.astimezone(UTC)))
+        book.docinfo[pikepdf.Name.CreationDate] = stamp
+        book.docinfo[pikepdf.Name.ModDate] = stamp
     opened = []
     for part in parts[1:]:
         source = pikepdf.Pdf.open(io.BytesIO(part.pdf))

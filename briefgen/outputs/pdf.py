@@ -33,6 +33,7 @@ from briefgen.outputs.bookparts import LaidOut
 from briefgen.outputs.cssvars import inline_root_variables
 from briefgen.outputs.fontcache import pdf_font_faces
 from briefgen.outputs.fontuse import font_use
+from briefgen.outputs.numberslots import take_slots
 from briefgen.outputs.pdfengine import missing_engine
 from briefgen.project.confine import confine
 from briefgen.render.fonts import MissingFonts, bundled_fonts, font_face_css
@@ -42,6 +43,7 @@ from briefgen.schema.choices import PdfVariant, names
 try:
     import pydyf
     import weasyprint
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 except ModuleNotFoundError as exc:
@@ -307,18 +309,23 @@ def render_part(
     identifier: str | None = None,
     timeout: float | None = None,
     lead: bool = False,
+    slots: str | None = None,
 ) -> LaidOut:
     """Lay out one part of a book (:mod:`.bookparts`): its first page dropped with ``lead``.
 
     Links to anchors in other parts are kept: each such anchor is declared
     (on the part's first page) so that WeasyPrint writes the link, and the
-    joined PDF's destinations point them to the right page.
+    joined PDF's destinations point them to the right page.  With ``slots``
+    (the placeholder page number), the placeholders printed in ``data-page``
+    links are taken out of the pages and noted as :class:`.NumberSlot` values.
     """
     facts: dict[str, Any] = {}
 
     def write(document: Any) -> bytes:
         pages = document.pages[1:] if lead else document.pages
         facts.update(_part_facts(pages))
+        if slots is not None:
+            facts["slots"] = take_slots(pages, slots, TextBox, LineBox)
         declared = set(facts["anchors"])
         for page in pages:
             for kind, target, _, _ in page.links:
