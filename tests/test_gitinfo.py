@@ -137,3 +137,53 @@ def test_final_build_outside_git_is_refused(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "m: the inputs are not in a git repository" in result.stderr
+
+
+def test_outside_git_no_git_process_is_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build outside git asked git three times only to hear "not a git repository"."""
+    started: list[tuple[str, ...]] = []
+    real_run_git = gitinfo.run_git
+
+    def counting(cwd: Path, *args: str, **kwargs: object) -> object:
+        started.append(args)
+        return real_run_git(cwd, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gitinfo, "run_git", counting)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    if gitinfo._surely_outside_git(tmp_path):
+        assert gitinfo.find_repository(folder) is None
+        assert started == []
+
+
+@pytest.mark.parametrize("where", ["work-tree", "inside-dot-git", "git-dir-variable", "bare"])
+def test_git_is_asked_wherever_it_could_find_a_repository(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """The short cut never answers for git where git would find a repository."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = {
+        "work-tree": repo.top / "delegations",
+        "inside-dot-git": repo.top / ".git" / "refs",
+        "git-dir-variable": outside,
+        "bare": tmp_path / "bare.git",
+    }[where]
+    if where == "git-dir-variable":
+        monkeypatch.setenv("GIT_DIR", str(repo.top / ".git"))
+        monkeypatch.setenv("GIT_WORK_TREE", str(repo.top))
+    if where == "bare":
+        repo.git("clone", "--bare", "-q", str(repo.top), str(folder))
+    assert not gitinfo._surely_outside_git(folder)
+    asked = gitinfo.run_git(folder, "rev-parse", "--show-toplevel", check=False)
+    try:
+        found = gitinfo.find_repository(folder)
+    except GitError:
+        found = None
+        assert asked.returncode != 0
+    expected = asked.stdout.decode().strip() if asked.returncode == 0 else ""
+    assert (str(found.top) if found else "") == (str(Path(expected).resolve()) if expected else "")

@@ -101,6 +101,23 @@ def _inside_git_folder(folder: Path) -> bool:
     return any((parent / ".git").exists() for parent in (folder, *folder.parents))
 
 
+#: Variables that point git at a repository wherever it runs.
+_REPOSITORY_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR")
+
+
+def _surely_outside_git(folder: Path) -> bool:
+    """Whether git would find no repository from ``folder``, told without running it: no
+    ``.git`` (folder or file) at or above it, no folder on the way that is itself a git
+    directory (``HEAD`` and ``objects/``), and no variable naming a repository."""
+    if any(name in os.environ for name in _REPOSITORY_VARIABLES):
+        return False
+    return not any(
+        (parent / ".git").exists()
+        or ((parent / "HEAD").is_file() and (parent / "objects").is_dir())
+        for parent in (folder, *folder.parents)
+    )
+
+
 def find_repository(path: Path) -> Repository | None:
     """The working tree containing ``path``, or ``None`` outside git.
 
@@ -116,6 +133,8 @@ def find_repository(path: Path) -> Repository | None:
                 "install git, or build from a copy outside the repository"
             )
         return None
+    if _surely_outside_git(folder):
+        return None  # what git would say, without starting it (a build asked three times)
     result = run_git(folder, "rev-parse", "--show-toplevel", check=False)
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
