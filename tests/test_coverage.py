@@ -147,14 +147,15 @@ def test_builds_report_the_same_font_warnings_cold_and_warm(tmp_path: Path) -> N
 
 def test_check_and_an_html_build_import_no_pdf_machinery(tmp_path: Path) -> None:
     """``check`` and an HTML build with the font answer cached import neither WeasyPrint,
-    pikepdf nor fontTools (nor ``check`` Jinja)."""
+    pikepdf nor fontTools (nor ``check`` Jinja), and leave what they imported to no
+    further garbage collection (``settle_imports``)."""
     out = str(tmp_path / "out")
     code = (
         "import sys; from click.testing import CliRunner; from briefgen.cli.main import main; "
         "args = sys.argv[1:]; r = CliRunner().invoke(main, args); "
         "assert r.exit_code == 0, r.output; "
-        "print(' '.join(m for m in ('weasyprint', 'pikepdf', 'pydyf', 'fontTools', 'jinja2') "
-        "if m in sys.modules))"
+        "import gc; print(' '.join(m for m in ('weasyprint', 'pikepdf', 'pydyf', 'fontTools', "
+        "'jinja2') if m in sys.modules), 'frozen' if gc.get_freeze_count() else 'unfrozen')"
     )
     html = ["build", str(EXAMPLE), "--format", "html", "--out", out, "--force"]
 
@@ -164,8 +165,8 @@ def test_check_and_an_html_build_import_no_pdf_machinery(tmp_path: Path) -> None
         return set(run.stdout.split())
 
     imported(*html)  # the first build derives the font answer, with fontTools
-    assert imported(*html) == {"jinja2"}
-    assert imported("check", str(EXAMPLE)) == set()
+    assert imported(*html) == {"jinja2", "frozen"}
+    assert imported("check", str(EXAMPLE)) == {"frozen"}
 
 
 def test_the_folder_keeps_the_answers_used_last(

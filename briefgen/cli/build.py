@@ -34,6 +34,7 @@ from briefgen.cli.common import (
     make_limits,
     output_options,
     say,
+    settle_imports,
     shown,
     verbosity,
 )
@@ -165,6 +166,7 @@ def build(
     from briefgen.options import BuildOptions
     from briefgen.render.book import RenderOptions
 
+    settle_imports()
     limits = make_limits(kwargs)
     fmt, recipients = _copies(copies, recipients_file, fmt, limits)
     options = BuildOptions(

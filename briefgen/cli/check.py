@@ -26,6 +26,7 @@ from briefgen.cli.common import (
     make_limits,
     output_options,
     say,
+    settle_imports,
     shown,
     step,
     template_options,
@@ -97,6 +98,8 @@ def check(
     from briefgen.lint import check_project
     from briefgen.outputs.coverage import CoverageCache
     from briefgen.project.load import find_root, load_project
+
+    settle_imports()
 
     ignored = _warning_codes(ignore)
     limits = make_limits(kwargs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 import os
 import sys
 import time
@@ -75,6 +76,20 @@ def say(message: str, *, err: bool = False) -> None:
     """A message for people (what was written, a summary); silent with -q."""
     if verbosity() > QUIET:
         make_console(stderr=err).print(message)
+
+
+def settle_imports() -> None:
+    """Take every object alive now out of the cyclic garbage collector's sight, for the
+    rest of a command that runs once and ends (``check``, ``build``).
+
+    By then the command has imported what it uses: hundreds of thousands of objects
+    (pydantic's schemas, Jinja, Babel) that live until the process ends.  Each full
+    collection walked them again, and so did the one the interpreter makes when it
+    exits: 0.05-0.15 s CPU of an HTML build of the example.  Frozen objects are still
+    freed when nothing refers to them; only cycles among them are not, which a process
+    about to end does not miss.  The preview server, which runs on, does not call this.
+    """
+    gc.freeze()
 
 
 def step(message: str, started: float) -> None:
