@@ -341,7 +341,8 @@ def render_part(
 
 
 def _part_facts(pages: Sequence[Any]) -> dict[str, Any]:
-    """The page names, anchors and outline entries of laid-out ``pages``, in PDF points."""
+    """The page names, anchors, outline entries and page leads of laid-out ``pages``, in PDF
+    points."""
     anchors: dict[str, tuple[int, float, float]] = {}
     bookmarks = []
     names = []
@@ -353,7 +354,27 @@ def _part_facts(pages: Sequence[Any]) -> dict[str, Any]:
             bookmarks.append((level, label, index, x * 0.75, (height - y) * 0.75))
         page_type = getattr(page._page_box, "page_type", None)
         names.append(str(getattr(page_type, "name", "") or ""))
-    return {"page_names": tuple(names), "anchors": anchors, "bookmarks": tuple(bookmarks)}
+    leads = tuple(_page_lead(page, index, anchors) for index, page in enumerate(pages))
+    return {
+        "page_names": tuple(names),
+        "anchors": anchors,
+        "bookmarks": tuple(bookmarks),
+        "leads": leads,
+    }
+
+
+def _page_lead(page: Any, index: int, anchors: dict[str, Any]) -> str:
+    """The ``id`` of the element the page begins with: going down the first children, the
+    first element with an ``id`` that begins on this page ("" when text comes first)."""
+    box = page._page_box.children[0] if page._page_box.children else None
+    while box is not None and not isinstance(box, LineBox | TextBox):
+        element = getattr(box, "element", None)
+        ident = element.get("id") if element is not None else None
+        if ident and anchors.get(ident, (-1,))[0] == index:
+            return str(ident)
+        children = [child for child in getattr(box, "children", ()) if child.is_in_normal_flow()]
+        box = children[0] if children else None
+    return ""
 
 
 def _lay_out(
