@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
@@ -23,17 +24,17 @@ from typing import Any
 from briefgen.errors import RenderError
 from briefgen.outputs.bookparts import (
     BookParts,
-    Folios,
     LaidOut,
     biography_count,
-    find_folios,
-    folio_html,
     number_contents,
     page_offsets,
+    splice_plan,
     split_book,
     with_css,
 )
 from briefgen.outputs.cache import PartCache, pdf_key
+from briefgen.outputs.folios import Folios, find_folios, folio_html
+from briefgen.outputs.numberslots import PLACEHOLDER, number_marks, slots_fit
 
 #: Most biographies in one part: a part's pages stay in memory until it is written.
 BIOS_PER_PART = 60
@@ -75,6 +76,21 @@ class Layout:
         return future
 
 
+def lay_out_pdf(**kwargs: Any) -> bytes:
+    """:func:`briefgen.outputs.pdf.render_pdf`, imported where it runs: in a layout process,
+    so that a build handing its PDFs to a pool never imports WeasyPrint itself."""
+    from briefgen.outputs.pdf import render_pdf
+
+    return render_pdf(**kwargs)
+
+
+def lay_out_part(**kwargs: Any) -> LaidOut:
+    """:func:`briefgen.outputs.pdf.render_part`, imported where it runs (:func:`lay_out_pdf`)."""
+    from briefgen.outputs.pdf import render_part
+
+    return render_part(**kwargs)
+
+
 def _now(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
     """A future already done: ``function``'s result, or the exception it raised."""
     future: Future[Any] = Future()
@@ -96,48 +112,108 @@ def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookPar
     return split_book(html, page_starts, BIOS_PER_PART, min_parts=max(layout.jobs, 2))
 
 
+@dataclass
+class _Pending:
+    """A part being laid out: its cache key ("" when it came from the cache), its HTML and
+    the future of its layout; for a part spliced from an older one, how to finish it."""
+
+    key: str
+    html: str
+    future: Future[Any]
+    finish: Callable[[LaidOut], LaidOut | None] | None = None
+
+
 class _Parts:
     """Lays out parts in ``layout``, or takes them from ``store`` when laid out before.
 
-    Only the first part carries the creation date (the joined book keeps its
-    document information), so that the others stay the same from build to build.
+    No part carries the creation date (the join dates the book), so that a
+    part stays the same from build to build while its HTML does.  A part of
+    biographies whose HTML changed is made from the same part laid out before
+    (found by the ids of its biographies) when the pages around the change
+    can be laid out alone (:func:`~briefgen.outputs.bookparts.splice_plan`).
     """
 
     def __init__(self, layout: Layout, render: dict[str, Any], store: PartCache | None) -> None:
         self.layout = layout
         self.store = store
-        self._render = render
+        self._render = {**render, "created": None}
+        self._facts = repr(sorted((k, str(v)) for k, v in self._render.items() if k != "timeout"))
         self.used: list[str] = []
-        self._made: dict[str, LaidOut] = {}
+        self._made: dict[str, tuple[str, LaidOut]] = {}
 
-    def submit(self, html: str, lead: bool, front: bool = False) -> tuple[str, Future[Any]]:
-        from briefgen.outputs.pdf import render_part
-
-        render = self._render if front else {**self._render, "created": None}
-        facts = repr(sorted((k, str(v)) for k, v in render.items() if k != "timeout"))
-        key = pdf_key(html, facts, str(lead))
+    def submit(self, html: str, lead: bool, slots: str | None = None) -> _Pending:
+        render = {**self._render, "slots": slots}
+        key = pdf_key(html, self._facts, str(slots), str(lead))
         self.used.append(key)
+        shape = _shape(html) if lead and slots is None else None
+        if shape is not None:
+            self.used.append(shape)
         stored = self.store.get(key) if self.store else None
         if stored is not None:
             with contextlib.suppress(ValueError):
                 done: Future[Any] = Future()
                 done.set_result(LaidOut.from_bytes(stored))
-                return "", done
-        return key, self.layout.submit(render_part, html=html, lead=lead, **render)
+                return _Pending("", html, done)
+        spliced = self._splice(html, shape, render) if shape is not None else None
+        if spliced is not None:
+            return _Pending(key, html, *spliced)
+        return _Pending(key, html, self.layout.submit(lay_out_part, html=html, lead=lead, **render))
 
-    def result(self, pending: tuple[str, Future[Any]]) -> LaidOut:
-        key, future = pending
-        part: LaidOut = future.result()
-        if key:
-            self._made[key] = part
+    def _splice(
+        self, html: str, shape: str, render: dict[str, Any]
+    ) -> tuple[Future[Any], Callable[[LaidOut], LaidOut | None]] | None:
+        """The layout of the pages around a change, and how to put them into the old part."""
+        from briefgen.outputs.join import splice_part
+
+        if self.store is None or (before := self.store.get(shape)) is None:
+            return None
+        old_html = before.decode("utf-8", "replace")
+        stored = self.store.get(pdf_key(old_html, self._facts, "None", "True"))
+        if stored is None:
+            return None
+        try:
+            old = LaidOut.from_bytes(stored)
+        except ValueError:
+            return None
+        plan = splice_plan(old_html, old, html)
+        if plan is None:
+            return None
+        future = self.layout.submit(lay_out_part, html=plan.html, lead=True, **render)
+        return future, lambda new: splice_part(old, new, plan)
+
+    def result(self, pending: _Pending) -> LaidOut:
+        part: LaidOut = pending.future.result()
+        if pending.finish is not None:
+            spliced = pending.finish(part)
+            if spliced is None:  # the change moved the page breaks: the whole part again
+                again = self.layout.submit(
+                    lay_out_part, html=pending.html, lead=True, **self._render, slots=None
+                )
+                spliced = again.result()
+            part = spliced
+        if pending.key:
+            self._made[pending.key] = (pending.html, part)
         return part
 
     def keep(self) -> None:
         """Store the parts laid out and forget the others (once the whole book is made)."""
         if self.store is not None:
-            for key, part in self._made.items():
+            for key, (html, part) in self._made.items():
                 self.store.put(key, part.to_bytes())
+                shape = _shape(html)
+                if shape is not None:
+                    self.store.put(shape, html.encode("utf-8"))
             self.store.keep(self.used)
+
+
+_ARTICLE_ID = re.compile(r'<article class="bio[^"]*" id="([^"]+)"')
+
+
+def _shape(html: str) -> str | None:
+    """The cache key under which the HTML of a part of biographies is kept: its biographies'
+    ids (the same part in the next build, whatever changed in them); None for other parts."""
+    ids = _ARTICLE_ID.findall(html)
+    return pdf_key("\n".join(ids), "part of biographies") if len(ids) > 1 else None
 
 
 def parted_pdf(
@@ -150,33 +226,49 @@ def parted_pdf(
     """Lay out ``parts`` with ``render_part`` arguments ``render`` and join them into one PDF.
 
     Parts laid out before, with the same HTML and arguments, come from ``store``.
+    The contents' numbers of other parts' pages are printed by the folio
+    documents where the first part left room for them; when they do not fit
+    there, the first part is laid out again with them written in.
     """
     from briefgen.outputs.join import join_parts
 
     folios = find_folios(parts.htmls[0])
     css = folios.parts_css()
     htmls = [with_css(html, css) for html in parts.htmls]
-    placeholders = {a: 888 for part in parts.anchors[1:] for a in part}
+    placeholders = {a: PLACEHOLDER for part in parts.anchors[1:] for a in part}
     work = _Parts(layout, render, store)
     on_progress(f"laying out {len(htmls)} parts")
     first = number_contents(htmls[0], placeholders)
     # The longest parts first, so that the processes finish at about the same time.
     order = sorted(range(len(htmls)), key=lambda i: -len(htmls[i]))
-    pending = {i: work.submit(first if i == 0 else htmls[i], lead=i > 0) for i in order}
+    pending = {
+        i: work.submit(htmls[i], lead=True) if i else work.submit(first, False, PLACEHOLDER)
+        for i in order
+    }
     laid = [work.result(pending[i]) for i in range(len(htmls))]
+    created = render.get("created")
+    numbers = _page_numbers(laid)
+    if slots_fit(laid[0].slots, numbers, PLACEHOLDER):
+        on_progress("numbering the pages")
+        marks = number_marks(laid[0].slots or (), numbers)
+        names = [name for part in laid for name in part.page_names]
+        pdfs = [work.result(f).pdf for f in _folios(parts.prefix, folios, names, work, *marks)]
+        on_progress("joining the parts")
+        work.keep()
+        return join_parts(laid, pdfs, created)
     for _ in range(FRONT_ROUNDS):
         names = [name for part in laid for name in part.page_names]
-        numbers = _page_numbers(laid)
         on_progress("numbering the pages")
-        front = work.submit(number_contents(htmls[0], numbers), lead=False, front=True)
-        folio_parts = _folios(parts.prefix, folios, names, work)
+        front = work.submit(number_contents(htmls[0], numbers), lead=False)
+        folio_parts = _folios(parts.prefix, folios, names, work, {}, "")
         numbered = work.result(front)
         if len(numbered.page_names) == len(laid[0].page_names):
             on_progress("joining the parts")
             pdfs = [work.result(f).pdf for f in folio_parts]
             work.keep()
-            return join_parts([numbered, *laid[1:]], pdfs)
+            return join_parts([numbered, *laid[1:]], pdfs, created)
         laid[0] = numbered
+        numbers = _page_numbers(laid)
     raise RenderError("the contents' length kept changing with its page numbers")
 
 
@@ -190,16 +282,30 @@ def _page_numbers(laid: Sequence[LaidOut]) -> dict[str, int]:
 
 
 def _folios(
-    prefix: str, folios: Folios, names: Sequence[str], work: _Parts
-) -> list[tuple[str, Future[Any]]]:
-    """The folio documents for pages named ``names``, cut into one run per process."""
-    if not folios.boxes:
+    prefix: str,
+    folios: Folios,
+    names: Sequence[str],
+    work: _Parts,
+    marks: dict[int, str],
+    marks_css: str,
+) -> list[_Pending]:
+    """The folio documents for pages named ``names``, cut into one run per process, with
+    ``marks`` (by page, styled by ``marks_css``) printed too."""
+    if not folios.boxes and not marks:
         return []
     runs = max(1, min(work.layout.jobs, math.ceil(len(names) / FOLIO_PAGES_PER_JOB)))
     size = math.ceil(len(names) / runs)
     return [
         work.submit(
-            folio_html(prefix, folios, names[start : start + size], start + 1, len(names)),
+            folio_html(
+                prefix,
+                folios,
+                names[start : start + size],
+                start + 1,
+                len(names),
+                {i - start: mark for i, mark in marks.items() if start <= i < start + size},
+                marks_css,
+            ),
             lead=start > 0,
         )
         for start in range(0, len(names), size)

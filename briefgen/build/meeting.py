@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from briefgen.build.bookpdf import Layout, book_parts, parted_pdf
+from briefgen.build.bookpdf import Layout, book_parts, lay_out_pdf, parted_pdf
 from briefgen.errors import RenderError, UncommittedInputs
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.outputs.cache import PartCache, pdf_key
@@ -60,6 +60,8 @@ def edition_record(
 
 def read_attachments(record: MeetingRecord, limits: Limits = DEFAULT_LIMITS) -> list[PdfAttachment]:
     """The attachments' bytes, confined again to the meeting folder (see :mod:`.confine`)."""
+    if not record.attachments:
+        return []  # without importing WeasyPrint here: the book may be laid out elsewhere
     from briefgen.outputs.pdf import PdfAttachment
 
     found = []
@@ -275,17 +277,15 @@ def _pdf_function(
     special = options.pdf_variant is not None or bool(view.attachments)
 
     def lay_out(html: str, book: bool) -> Future[bytes]:
-        from briefgen.outputs.pdf import render_pdf
-
         if not book:
-            return layout.submit(render_pdf, html=html, **render)
+            return layout.submit(lay_out_pdf, html=html, **render)
         parts = None if special else book_parts(html, page_starts, layout)
         if parts is not None:
             return layout.background(
                 parted_pdf, parts, layout, render, lambda d: report("", d), part_cache
             )
         return layout.submit(
-            render_pdf,
+            lay_out_pdf,
             html=html,
             variant=options.pdf_variant,
             attachments=read_attachments(view, options.limits),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import as_completed
+from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -195,6 +195,7 @@ def build_project(
     meetings: Sequence[MeetingRecord] | None = None,
     progress: Progress | None = None,
     planned: Callable[[Planned], object] | None = None,
+    pool: Executor | None = None,
 ) -> list[Path]:
     """Build the books of ``meetings`` (default: all in the project); return the paths written.
 
@@ -205,7 +206,9 @@ def build_project(
     ``options.jobs`` > 1 meetings render in a process pool.  When a meeting
     fails, the others are still built and written, and :class:`BuildFailed`
     names every failed meeting and lists what was written.  ``planned`` hears what
-    was decided for each meeting (for :mod:`briefgen.build.uptodate`).
+    was decided for each meeting (for :mod:`briefgen.build.uptodate`).  ``pool``
+    (``options.jobs`` processes, e.g. a :func:`~briefgen.build.workers.layout_pool`
+    started before the project loaded) is used instead of starting one.
     """
     options = resolve_options(project, options)
     if any(name.endswith(".pdf") for name in output_names(options.format)):
@@ -233,7 +236,7 @@ def build_project(
     written: list[Path] = []
     failures: list[str] = []
     problems: list[Problem] = []
-    for result in run_jobs(jobs, options.jobs, progress):
+    for result in run_jobs(jobs, options.jobs, progress, pool):
         error = result.error
         if error is None:
             report(Event(result.meeting_id, "start", "write"))
@@ -320,7 +323,10 @@ def _took(result: MeetingResult, path: Path) -> float:
 
 
 def run_jobs(
-    jobs: Sequence[MeetingJob], processes: int, progress: Progress | None = None
+    jobs: Sequence[MeetingJob],
+    processes: int,
+    progress: Progress | None = None,
+    pool: Executor | None = None,
 ) -> Iterator[MeetingResult]:
     """Render the jobs, in this process or ``processes`` at a time; results as they finish.
 
@@ -329,26 +335,24 @@ def run_jobs(
     queue that a thread of this process hands to ``progress``.  With fewer,
     the meetings render here and their PDFs are laid out in the pool instead:
     the parts of a book side by side, and the place cards and pocket list
-    beside them (:mod:`briefgen.build.bookpdf`).
+    beside them (:mod:`briefgen.build.bookpdf`).  ``pool`` is that pool when
+    the caller started it (it stays open); else one is started here.
     """
     pdfs = any(name.endswith(".pdf") for job in jobs for name in job.keys) or any(
         job.uncached for job in jobs
     )
-    if processes > 1 and pdfs:
+    if processes > 1 and pdfs and pool is None:
         # Import WeasyPrint (a second or so) once here: forked workers inherit it.
         from briefgen.outputs import pdf  # noqa: F401
     if processes <= 1 or len(jobs) < processes or not pdfs:
         # Without PDFs to lay out, rendering here costs less than starting a pool.
         sink = _Direct(progress) if progress is not None else None
-        with _layout_pool(processes if pdfs and jobs else 1) as layout:
+        with _layout_pool(processes if pdfs and jobs else 1, pool) as layout:
             for job in jobs:
                 yield render_meeting(replace(job, events=sink), layout)
         return
-    with (
-        relay(progress) as queue,
-        process_pool(min(processes, len(jobs))) as pool,
-    ):
-        futures = {pool.submit(render_meeting, replace(job, events=queue)): job for job in jobs}
+    with relay(progress) as queue, _given_or(pool, min(processes, len(jobs))) as meetings:
+        futures = {meetings.submit(render_meeting, replace(job, events=queue)): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -358,13 +362,23 @@ def run_jobs(
 
 
 @contextmanager
-def _layout_pool(processes: int) -> Iterator[Layout]:
+def _layout_pool(processes: int, pool: Executor | None = None) -> Iterator[Layout]:
     """Where this process's PDFs are laid out: a pool of ``processes`` workers, or here."""
     if processes <= 1:
         yield Layout()
         return
-    with process_pool(processes) as pool:
-        yield Layout(pool, processes)
+    with _given_or(pool, processes) as executor:
+        yield Layout(executor, processes)
+
+
+@contextmanager
+def _given_or(pool: Executor | None, processes: int) -> Iterator[Executor]:
+    """``pool``, left open for its owner; else a new pool of ``processes``, shut down after."""
+    if pool is not None:
+        yield pool
+        return
+    with process_pool(processes) as started:
+        yield started
 
 
 def _worker_died(job: MeetingJob, exc: BrokenProcessPool) -> MeetingResult:

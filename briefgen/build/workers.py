@@ -59,3 +59,22 @@ def exit_with_parent(parent: int) -> None:
 def process_pool(processes: int) -> ProcessPoolExecutor:
     """A pool of ``processes`` workers, each ending when the build is killed."""
     return ProcessPoolExecutor(processes, initializer=exit_with_parent, initargs=(os.getpid(),))
+
+
+def layout_pool(processes: int) -> ProcessPoolExecutor:
+    """A pool of ``processes`` workers started now, each importing the PDF engine as it starts.
+
+    Made when a build begins, before it loads anything: the workers import
+    WeasyPrint (a second or so) while this process loads, checks and renders
+    the HTML, which then never imports it (see :func:`briefgen.build.bookpdf.lay_out_pdf`).
+    """
+    pool = ProcessPoolExecutor(processes, initializer=_start_layout, initargs=(os.getpid(),))
+    pool.submit(int)  # forks every worker at once (the "fork" start method)
+    return pool
+
+
+def _start_layout(parent: int) -> None:
+    exit_with_parent(parent)
+    # A missing engine is reported by the first PDF laid out, with what to install.
+    with contextlib.suppress(Exception):
+        import briefgen.outputs.pdf  # noqa: F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Format, Paper, PdfVariant, ThemeName, names
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from briefgen.build.uptodate import Planned, Replay, RootRecord
     from briefgen.cli.progress import BuildDisplay
     from briefgen.options import BuildOptions
@@ -152,35 +155,38 @@ def build(
     from briefgen.cli.progress import BuildDisplay
 
     invocation = invocation_key(click.get_current_context().params)
-    with BuildDisplay(verbosity()) as display:
-        replays = None if force else fresh_build(out_dir, invocation)
-        if replays is not None:
+    replays = None if force else fresh_build(out_dir, invocation)
+    if replays is not None:
+        with BuildDisplay(verbosity()) as display:
             replay_up_to_date(replays, out_dir, display)
-            return
-        from briefgen.options import BuildOptions
-        from briefgen.render.book import RenderOptions
+        return
+    from briefgen.options import BuildOptions
+    from briefgen.render.book import RenderOptions
 
-        limits = make_limits(kwargs)
-        fmt, recipients = _copies(copies, recipients_file, fmt, limits)
-        options = BuildOptions(
-            out_dir=out_dir,
-            format=fmt,
-            render=RenderOptions(family_caps=family_caps, paper=paper),
-            timeout=timeout,
-            final=final,
-            changes_since=changes_since,
-            edition=edition,
-            pdf_variant=pdf_variant,
-            recipients=recipients,
-            limits=limits,
-            force=force,
-            jobs=jobs or os.cpu_count() or 1,
-        )
+    limits = make_limits(kwargs)
+    fmt, recipients = _copies(copies, recipients_file, fmt, limits)
+    options = BuildOptions(
+        out_dir=out_dir,
+        format=fmt,
+        render=RenderOptions(family_caps=family_caps, paper=paper),
+        timeout=timeout,
+        final=final,
+        changes_since=changes_since,
+        edition=edition,
+        pdf_variant=pdf_variant,
+        recipients=recipients,
+        limits=limits,
+        force=force,
+        jobs=jobs or os.cpu_count() or 1,
+    )
+    # The layout processes start first (before the display's threads), and import the PDF
+    # engine while this process loads and checks the data.
+    with _layout_pool(options) as pool, BuildDisplay(verbosity()) as display:
         roots = [
             load_checked(root, folders, options, (templates, theme), display)
             for root, folders in group_targets(meetings).items()
         ]
-        build_all(roots, options, display)
+        build_all(roots, options, display, pool)
     if options.cacheable and all(root.trees is not None for root in roots):
         record_build(out_dir, invocation, [root.record() for root in roots])
 
@@ -291,8 +297,27 @@ def group_targets(meetings: tuple[Path, ...]) -> dict[Path, list[Path] | None]:
     return groups
 
 
-def build_all(roots: list[LoadedRoot], options: BuildOptions, display: BuildDisplay) -> None:
-    """Build every project, showing progress; raise one BuildFailed for all failures."""
+def _layout_pool(options: BuildOptions) -> contextlib.AbstractContextManager[Executor | None]:
+    """The processes that lay out PDFs, started now, when the build makes PDFs in parallel."""
+    from briefgen.build.run import output_names
+    from briefgen.build.workers import layout_pool
+
+    pdfs = any(name.endswith(".pdf") for name in output_names(options.format))
+    if options.jobs > 1 and pdfs:
+        return layout_pool(options.jobs)
+    return contextlib.nullcontext()
+
+
+def build_all(
+    roots: list[LoadedRoot],
+    options: BuildOptions,
+    display: BuildDisplay,
+    pool: Executor | None = None,
+) -> None:
+    """Build every project, showing progress; raise one BuildFailed for all failures.
+
+    ``pool`` lays out the PDFs (see :func:`_layout_pool`).
+    """
     from briefgen.build.run import build_project
 
     written: list[Path] = []
@@ -302,7 +327,7 @@ def build_all(roots: list[LoadedRoot], options: BuildOptions, display: BuildDisp
     for root in roots:
         try:
             written += build_project(
-                root.project, options, progress=display, planned=root.planned.append
+                root.project, options, progress=display, planned=root.planned.append, pool=pool
             )
         except BuildFailed as exc:
             written += exc.written

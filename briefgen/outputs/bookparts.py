@@ -10,12 +10,10 @@ strings, the watermark).  No part begins with the document's first page, so
 that ``@page :first`` applies to the cover alone: every part but the first
 opens with a blank lead page, dropped after layout.
 
-Page numbers depend on the pages of every part, so the parts leave out the
-page-number margin boxes (found in the book's own CSS with tinycss2: the
-margin boxes whose content uses ``counter(page)`` or ``counter(pages)``) and a
-light "folio" document, only those boxes, is laid over the joined pages.  The
-contents' page numbers are written as text (``data-page``) once the parts are
-laid out.
+Page numbers depend on the pages of every part: the parts leave out the
+margin boxes that print them, which folio documents print over the joined
+pages (:mod:`.folios`), and the first part leaves room for the contents'
+numbers of other parts' pages, printed the same way (:mod:`.numberslots`).
 """
 
 from __future__ import annotations
@@ -24,14 +22,11 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from html.parser import HTMLParser
 
-import tinycss2
-
-from briefgen.outputs.cssvars import head_styles
+from briefgen.outputs.numberslots import NumberSlot
 
 #: Elements that never have an end tag.
 _VOID = frozenset(
@@ -146,10 +141,22 @@ class LaidOut:
     anchors: dict[str, tuple[int, float, float]]
     #: The outline entries: level, label, page index, x, y.
     bookmarks: tuple[tuple[int, str, int, float, float], ...]
+    #: The contents' page numbers taken out of the page (laid out with ``slots``), or None
+    #: when the theme prints the placeholder in a way they cannot be (see :func:`number_marks`).
+    slots: tuple[NumberSlot, ...] | None = ()
+    #: Each page's lead: the ``id`` of the element it begins with, "" if none (see
+    #: :func:`splice_plan`).
+    leads: tuple[str, ...] = ()
 
     def to_bytes(self) -> bytes:
         """The part as one byte string (for the build cache): a JSON line, then the PDF."""
-        facts = {"pages": self.page_names, "anchors": self.anchors, "bookmarks": self.bookmarks}
+        facts = {
+            "pages": self.page_names,
+            "anchors": self.anchors,
+            "bookmarks": self.bookmarks,
+            "slots": None if self.slots is None else [list(vars(s).values()) for s in self.slots],
+            "leads": self.leads,
+        }
         return json.dumps(facts, ensure_ascii=True).encode("ascii") + b"\n" + self.pdf
 
     @classmethod
@@ -166,6 +173,13 @@ class LaidOut:
                     (int(level), str(label), int(i), float(x), float(y))
                     for level, label, i, x, y in facts["bookmarks"]
                 ),
+                None
+                if facts["slots"] is None
+                else tuple(
+                    NumberSlot(int(page), str(target), float(right), float(top), str(style))
+                    for page, target, right, top, style in facts["slots"]
+                ),
+                tuple(str(lead) for lead in facts["leads"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a laid-out part ({exc})") from exc
@@ -285,72 +299,6 @@ def _cuts(delegations: list[str], count: int) -> list[int]:
     return cuts
 
 
-# --- Page numbers ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Folios:
-    """The margin boxes that print page numbers, as ``(page selector, box name)`` pairs."""
-
-    boxes: frozenset[tuple[str, str]]
-    #: Every margin box any ``@page`` rule declares.
-    every_box: frozenset[tuple[str, str]]
-
-    def parts_css(self) -> str:
-        """CSS laid over each part: no page numbers (the folio document prints them)."""
-        return "".join(_page_rule(sel, box, "content: none;") for sel, box in sorted(self.boxes))
-
-    def folio_css(self) -> str:
-        """CSS of the folio document: nothing but the page numbers."""
-        rules = [
-            _page_rule(sel, box, "content: none;")
-            for sel, box in sorted(self.every_box - self.boxes)
-        ]
-        return "".join(rules) + "@page { background: none; }\n"
-
-
-def _page_rule(selector: str, box: str, declarations: str) -> str:
-    return f"@page{' ' + selector if selector else ''} {{ @{box} {{ {declarations} }} }}\n"
-
-
-_PAGE_COUNTERS = frozenset({"page", "pages"})
-
-
-def find_folios(html: str) -> Folios:
-    """The page-number margin boxes declared by the ``<style>`` elements of ``html``."""
-    boxes: set[tuple[str, str]] = set()
-    every: set[tuple[str, str]] = set()
-    for selector, box, content in _margin_rules(html):
-        every.add((selector, box))
-        if _counts_pages(content):
-            boxes.add((selector, box))
-    return Folios(frozenset(boxes), frozenset(every))
-
-
-def _margin_rules(html: str) -> Iterator[tuple[str, str, list[tinycss2.ast.Node]]]:
-    """Each margin box rule of the head's ``<style>`` elements: page selector, box name, content."""
-    for css in head_styles(html):
-        for rule in tinycss2.parse_stylesheet(css, True, True):
-            if rule.type != "at-rule" or rule.lower_at_keyword != "page" or rule.content is None:
-                continue
-            selector = tinycss2.serialize(rule.prelude).strip()
-            for inner in tinycss2.parse_blocks_contents(rule.content, True, True):
-                if inner.type == "at-rule" and inner.content is not None:
-                    yield selector, inner.lower_at_keyword, inner.content
-
-
-def _counts_pages(content: list[tinycss2.ast.Node]) -> bool:
-    for declaration in tinycss2.parse_declaration_list(content, True, True):
-        if declaration.type != "declaration" or declaration.lower_name != "content":
-            continue
-        for token in declaration.value:
-            if token.type == "function" and token.lower_name == "counter":
-                names = {a.lower_value for a in token.arguments if a.type == "ident"}
-                if names & _PAGE_COUNTERS:
-                    return True
-    return False
-
-
 def with_css(html: str, css: str) -> str:
     """``html`` with ``css`` as its last stylesheet."""
     style = f"<style>{css}</style>"
@@ -358,53 +306,12 @@ def with_css(html: str, css: str) -> str:
     return html[:at] + style + html[at:] if at >= 0 else style + html
 
 
-def folio_html(prefix: str, folios: Folios, pages: Sequence[str], first: int, total: int) -> str:
-    """A document of page numbers only, for ``pages`` (their page names) from page ``first``.
-
-    After the book's first page, the document opens with a lead page, numbered
-    ``first - 1``; ``counter(pages)`` is replaced by ``total`` in copies of the
-    folio boxes' rules.
-    """
-    blocks = []
-    for index, name in enumerate(pages):
-        style = "break-before: page;" if index else ""
-        style += f"page: {name};" if name else ""
-        blocks.append(f'<div class="briefgen-folio" style="{escape(style)}"></div>')
-    css = folios.folio_css() + _total_css(prefix, folios, total)
-    lead = ""
-    if first > 1:
-        lead = LEAD_PAGE
-        css += f"@page :first {{ counter-reset: page {first - 1}; }}\n"
-    return with_css(prefix, css) + lead + "".join(blocks) + "</body></html>\n"
-
-
-def _total_css(html: str, folios: Folios, total: int) -> str:
-    """The folio boxes' rules again, with ``counter(pages)`` replaced by ``total``."""
-    return "".join(
-        _page_rule(selector, box, tinycss2.serialize(_replace_pages(content, total)))
-        for selector, box, content in _margin_rules(html)
-        if (selector, box) in folios.boxes
-    )
-
-
-def _replace_pages(nodes: list[tinycss2.ast.Node], total: int) -> list[tinycss2.ast.Node]:
-    replaced: list[tinycss2.ast.Node] = []
-    for node in nodes:
-        if node.type == "function" and node.lower_name == "counter":
-            names = {a.lower_value for a in node.arguments if a.type == "ident"}
-            if "pages" in names:
-                replaced.append(tinycss2.ast.StringToken(0, 0, str(total), f'"{total}"'))
-                continue
-        replaced.append(node)
-    return replaced
-
-
 # --- The contents' page numbers ---------------------------------------------------------------
 
 _CONTENTS_LINK = re.compile(r'<a(\s[^>]*?href="#([^"]+)")')
 
 
-def number_contents(front: str, pages: dict[str, int]) -> str:
+def number_contents(front: str, pages: Mapping[str, int | str]) -> str:
     """The first part with each contents link given ``data-page``: its target's page number."""
     body = outline(front)
     nav = None
@@ -421,3 +328,63 @@ def number_contents(front: str, pages: dict[str, int]) -> str:
 
     inside = _CONTENTS_LINK.sub(number, front[nav.start : nav.end])
     return front[: nav.start] + inside + front[nav.end :]
+
+
+# --- A part made again from the same part laid out before -------------------------------------
+
+
+@dataclass(frozen=True)
+class Splice:
+    """A part made from the same part laid out before, when only some biographies changed.
+
+    ``html`` holds the biographies from ``first``, which began a page in the
+    old part and has nothing changed before it, to ``until``, the first one
+    after the change that began a page, with nothing changed from it on; the
+    new pages (those before ``until``'s page) replace the old ones between
+    them, provided ``until`` still begins a page (it is laid out to see).
+    ``until`` None: the new pages run to the end of the part.
+    """
+
+    html: str
+    first: str
+    until: str | None
+
+
+def splice_plan(old_html: str, old: LaidOut, new_html: str) -> Splice | None:
+    """How to make the part ``new_html`` from ``old`` (laid out from ``old_html``) by laying
+    out only the pages around what changed; None when it cannot be done that way."""
+    old_body, new_body = outline(old_html), outline(new_html)
+    if old_body is None or new_body is None or old_html == new_html:
+        return None
+    lead = next((e for e in new_body.children if e.has("briefgen-lead")), None)
+    section = next((e for e in new_body.children if e.has("biographies")), None)
+    if lead is None or section is None:
+        return None
+    articles = [a for a in section.children if a.tag == "article" and a.attrs.get("id")]
+    same = 0  # the length of the text the two parts begin with
+    limit = min(len(old_html), len(new_html))
+    while same < limit and old_html[same] == new_html[same]:
+        same += 1
+    tail = 0  # and end with
+    while tail < limit - same and old_html[-1 - tail] == new_html[-1 - tail]:
+        tail += 1
+    shift = len(new_html) - len(old_html)
+    old_leads = set(old.leads)
+    firsts = [a for a in articles if a.start <= same and a.attrs["id"] in old_leads]
+    if not firsts:
+        return None
+    first = firsts[-1]
+    changed_end = len(new_html) - tail
+    untils = [
+        a
+        for a in articles
+        if a.start >= changed_end
+        and a.attrs["id"] in old_leads
+        and old_html[a.start - shift : a.end - shift] == new_html[a.start : a.end]
+    ]
+    opening = new_html[: lead.end] + '<section class="biographies">'
+    if not untils:
+        return Splice(opening + new_html[first.start :], first.attrs["id"], None)
+    until = untils[0]
+    html = opening + new_html[first.start : until.end] + "</section></body></html>\n"
+    return Splice(html, first.attrs["id"], until.attrs["id"])

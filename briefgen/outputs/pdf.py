@@ -33,6 +33,7 @@ from briefgen.outputs.bookparts import LaidOut
 from briefgen.outputs.cssvars import inline_root_variables
 from briefgen.outputs.fontcache import pdf_font_faces
 from briefgen.outputs.fontuse import font_use
+from briefgen.outputs.numberslots import take_slots
 from briefgen.outputs.pdfengine import missing_engine
 from briefgen.project.confine import confine
 from briefgen.render.fonts import MissingFonts, bundled_fonts, font_face_css
@@ -42,6 +43,7 @@ from briefgen.schema.choices import PdfVariant, names
 try:
     import pydyf
     import weasyprint
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 except ModuleNotFoundError as exc:
@@ -307,18 +309,23 @@ def render_part(
     identifier: str | None = None,
     timeout: float | None = None,
     lead: bool = False,
+    slots: str | None = None,
 ) -> LaidOut:
     """Lay out one part of a book (:mod:`.bookparts`): its first page dropped with ``lead``.
 
     Links to anchors in other parts are kept: each such anchor is declared
     (on the part's first page) so that WeasyPrint writes the link, and the
-    joined PDF's destinations point them to the right page.
+    joined PDF's destinations point them to the right page.  With ``slots``
+    (the placeholder page number), the placeholders printed in ``data-page``
+    links are taken out of the pages and noted as :class:`.NumberSlot` values.
     """
     facts: dict[str, Any] = {}
 
     def write(document: Any) -> bytes:
         pages = document.pages[1:] if lead else document.pages
         facts.update(_part_facts(pages))
+        if slots is not None:
+            facts["slots"] = take_slots(pages, slots, TextBox, LineBox)
         declared = set(facts["anchors"])
         for page in pages:
             for kind, target, _, _ in page.links:
@@ -334,7 +341,8 @@ def render_part(
 
 
 def _part_facts(pages: Sequence[Any]) -> dict[str, Any]:
-    """The page names, anchors and outline entries of laid-out ``pages``, in PDF points."""
+    """The page names, anchors, outline entries and page leads of laid-out ``pages``, in PDF
+    points."""
     anchors: dict[str, tuple[int, float, float]] = {}
     bookmarks = []
     names = []
@@ -346,7 +354,27 @@ def _part_facts(pages: Sequence[Any]) -> dict[str, Any]:
             bookmarks.append((level, label, index, x * 0.75, (height - y) * 0.75))
         page_type = getattr(page._page_box, "page_type", None)
         names.append(str(getattr(page_type, "name", "") or ""))
-    return {"page_names": tuple(names), "anchors": anchors, "bookmarks": tuple(bookmarks)}
+    leads = tuple(_page_lead(page, index, anchors) for index, page in enumerate(pages))
+    return {
+        "page_names": tuple(names),
+        "anchors": anchors,
+        "bookmarks": tuple(bookmarks),
+        "leads": leads,
+    }
+
+
+def _page_lead(page: Any, index: int, anchors: dict[str, Any]) -> str:
+    """The ``id`` of the element the page begins with: going down the first children, the
+    first element with an ``id`` that begins on this page ("" when text comes first)."""
+    box = page._page_box.children[0] if page._page_box.children else None
+    while box is not None and not isinstance(box, LineBox | TextBox):
+        element = getattr(box, "element", None)
+        ident = element.get("id") if element is not None else None
+        if ident and anchors.get(ident, (-1,))[0] == index:
+            return str(ident)
+        children = [child for child in getattr(box, "children", ()) if child.is_in_normal_flow()]
+        box = children[0] if children else None
+    return ""
 
 
 def _lay_out(
