@@ -456,3 +456,28 @@ def test_a_splice_takes_the_page_breaks_around_the_change() -> None:
     assert splice_plan(old_html, old, old_html) is None
     head_changed = old_html.replace("<head>", "<head><title>x</title>")
     assert splice_plan(old_html, old, head_changed) is None
+
+
+def test_the_pool_gets_the_longest_document_waiting_first() -> None:
+    """Work goes to the pool as processes free up, the longest HTML first: the place cards
+    queued after the book's big parts still go before its small ones."""
+    import threading
+
+    started = threading.Event()
+    release = threading.Event()
+    order: list[int] = []
+
+    def work(html: str) -> int:
+        started.set()
+        release.wait(10)
+        order.append(len(html))
+        return len(html)
+
+    with ThreadPoolExecutor(1) as pool:
+        layout = Layout(pool, 1)
+        first = layout.submit(work, html="x" * 5)
+        assert started.wait(10)
+        later = [layout.submit(work, html="x" * size) for size in (10, 30, 20)]
+        release.set()
+        assert [f.result(10) for f in (first, *later)] == [5, 10, 30, 20]
+    assert order == [5, 30, 20, 10]
