@@ -218,10 +218,6 @@ class BuildCache:
     def parts(self, meeting_id: str) -> Path:
         return self.root / "parts" / meeting_id
 
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
     def _manifest(self, meeting_id: str) -> Path:
         return self.root / "meetings" / f"{meeting_id}.json"
 
@@ -386,8 +382,18 @@ class PartCache:
                     path.unlink(missing_ok=True)
 
 
+def user_code_folder() -> Path:
+    """Where this user's compiled templates are kept (:class:`TemplateCodeCache`): beside the
+    cache secret, shared by every project and output folder, as Python's own bytecode is."""
+    return machine_key_path().parent / "templates"
+
+
 class TemplateCodeCache(jinja2.BytecodeCache):
     """Compiled templates kept between builds (Jinja's bytecode cache), for a fast first render.
+
+    Kept per user (:func:`user_code_folder`), so that a build into a new output
+    folder does not compile the templates again: each is known by its name and
+    file, and Jinja compares the source's checksum and its own version.
 
     Compiled code is loaded with ``marshal``, so each file is sealed like a
     photo (an HMAC under this user's machine key, bound to the folder): a
