@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from briefgen.outputs.folios import find_folios, folio_html
 from briefgen.outputs.numberslots import NumberSlot, number_marks, slots_fit
 from briefgen.project.load import Project, load_project
 
-from .conftest import EXAMPLE, SUMMIT_MEETING, DataTree, require_tool
+from .conftest import EXAMPLE, EXAMPLE_MEETING, SUMMIT_MEETING, DataTree, require_tool
 
 ALL = ["book.html", "book.pdf", "seating.svg", "place-cards.pdf", "pocket.pdf"]
 DEFAULT_STARTS = ("first-topic", "biographies")
@@ -367,3 +368,116 @@ def test_placeholders_are_taken_out_only_when_printed_alone(
         assert "888" not in text and "Contents" in text
     else:
         assert part.slots is None and "page 888" in text
+
+
+def _example_book(root: Path, out: Path, store: Any) -> Path:
+    """The 2017 example's book laid out here, its parts kept in ``store``."""
+    project = load_project(root)
+    [record] = [m for m in project.meetings if m.folder.name == EXAMPLE_MEETING.name]
+    options = resolve_options(project, BuildOptions(out_dir=out, format="pdf"))
+    [(path, data)] = render_outputs(project, record, options, layout=Layout(), part_cache=store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def _same_pages(one: Path, other: Path) -> None:
+    """The two PDFs print the same pages (text, and pixels at 30 dpi)."""
+    assert _pages_text(one) == _pages_text(other)
+    pdftoppm = require_tool("pdftoppm")
+    for path in (one, other):
+        subprocess.run([pdftoppm, "-png", "-r", "30", str(path), str(path.with_suffix(""))])
+    from PIL import Image, ImageChops
+
+    ones = sorted(one.parent.glob(f"{one.stem}-*.png"))
+    assert len(ones) == len(list(other.parent.glob(f"{other.stem}-*.png"))) > 5
+    for page in ones:
+        twin = other.parent / page.name
+        assert ImageChops.difference(Image.open(page), Image.open(twin)).getbbox() is None
+
+
+@pytest.mark.parametrize(("before", "after"), [(0, 1), (40, 0)])
+def test_a_changed_biography_lays_out_only_the_pages_around_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: int, after: int
+) -> None:
+    """Only the pages from the last page break before the change to the first one after it
+    are laid out again, and put between the old part's pages; when the change moves that
+    page break (a long bio made short), the whole part is laid out again.  Either way the
+    book is the one a build without the cache makes."""
+    from briefgen.outputs.cache import PartCache
+
+    root = tmp_path / "delegations"
+    shutil.copytree(EXAMPLE, root)
+    monkeypatch.setattr(bookpdf, "BIOS_PER_PART", 6)
+    bio = root / "people" / "alexei-miller.yaml"
+    text = bio.read_text(encoding="utf-8")
+
+    def sentences(count: int) -> None:
+        more = " ".join(["He chairs the board's strategy committee."] * count)
+        bio.write_text(text + f"  {more}\n", encoding="utf-8")
+
+    sentences(before)
+    store = PartCache(tmp_path / "parts")
+    _example_book(root, tmp_path / "before", store)
+    sentences(after)
+    calls = _count_layouts(monkeypatch)
+    spliced = _example_book(root, tmp_path / "spliced", store)
+    laid = [call["html"] for call in calls if "bio-alexei-miller" in call["html"]]
+    assert "bio-alexei-miller" in laid[0] and "bio-alexei-erkhov" not in laid[0]
+    assert "bio-vladimir-putin" not in laid[0]
+    if before < after:
+        assert len(laid) == 1  # the pages around the change, put into the old part
+    else:
+        assert len(laid) == 2 and "bio-alexei-erkhov" in laid[1]  # then the whole part
+    fresh = _example_book(root, tmp_path / "fresh", None)
+    _same_pages(spliced, fresh)
+
+
+def test_a_splice_takes_the_page_breaks_around_the_change() -> None:
+    from briefgen.outputs.bookparts import LEAD_PAGE, LaidOut, splice_plan
+
+    def part(*texts: str) -> str:
+        articles = "".join(
+            f'<article class="bio" id="b{n}"><p>{text}</p></article>'
+            for n, text in enumerate(texts, 1)
+        )
+        body = f'{LEAD_PAGE}<section class="biographies">{articles}</section>'
+        return f"<html><head></head><body>{body}</body></html>\\n"
+
+    old_html = part("one", "two", "three", "four", "five")
+    # Pages begin with b1, with the rest of b2, with b4.
+    old = LaidOut(b"", ("", "", ""), {}, (), (), ("b1", "", "b4"))
+    plan = splice_plan(old_html, old, part("one", "two", "THREE", "four", "five"))
+    assert plan is not None and (plan.first, plan.until) == ("b1", "b4")
+    assert "THREE" in plan.html and "five" not in plan.html and plan.html.count("<article") == 4
+    plan = splice_plan(old_html, old, part("one", "two", "three", "four", "FIVE"))
+    assert plan is not None and (plan.first, plan.until) == ("b4", None)
+    assert plan.html.count("<article") == 2 and "</body></html>" in plan.html
+    assert splice_plan(old_html, old, old_html) is None
+    head_changed = old_html.replace("<head>", "<head><title>x</title>")
+    assert splice_plan(old_html, old, head_changed) is None
+
+
+def test_the_pool_gets_the_longest_document_waiting_first() -> None:
+    """Work goes to the pool as processes free up, the longest HTML first: the place cards
+    queued after the book's big parts still go before its small ones."""
+    import threading
+
+    started = threading.Event()
+    release = threading.Event()
+    order: list[int] = []
+
+    def work(html: str) -> int:
+        started.set()
+        release.wait(10)
+        order.append(len(html))
+        return len(html)
+
+    with ThreadPoolExecutor(1) as pool:
+        layout = Layout(pool, 1)
+        first = layout.submit(work, html="x" * 5)
+        assert started.wait(10)
+        later = [layout.submit(work, html="x" * size) for size in (10, 30, 20)]
+        release.set()
+        assert [f.result(10) for f in (first, *later)] == [5, 10, 30, 20]
+    assert order == [5, 30, 20, 10]

@@ -65,3 +65,26 @@ def test_a_changed_or_foreign_file_is_compiled_again(
     compiled = _compiles(env, monkeypatch)
     env.get_template(BOOK_TEMPLATE)
     assert any(name.endswith(BOOK_TEMPLATE) for name in compiled), compiled
+
+
+def test_a_build_into_a_new_output_folder_compiles_no_template_again(
+    data_tree: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled templates are kept for the user, not in one output folder's cache."""
+    from briefgen.build.run import build_project
+    from briefgen.options import BuildOptions
+    from briefgen.project.load import load_project
+
+    project = load_project(data_tree())
+    build_project(project, BuildOptions(out_dir=tmp_path / "first", format="html", jobs=1))
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compile_(self: jinja2.Environment, source: Any, name: Any = None, *a: Any, **k: Any) -> Any:
+        compiled.append(str(name))
+        return original(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    written = build_project(project, BuildOptions(out_dir=tmp_path / "new", format="html", jobs=1))
+    assert [path.name for path in written] == ["book.html"]
+    assert compiled == []

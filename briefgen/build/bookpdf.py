@@ -13,11 +13,15 @@ part.
 from __future__ import annotations
 
 import contextlib
+import functools
+import heapq
+import itertools
 import math
+import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.errors import RenderError
@@ -27,6 +31,7 @@ from briefgen.outputs.bookparts import (
     biography_count,
     number_contents,
     page_offsets,
+    splice_plan,
     split_book,
     with_css,
 )
@@ -46,15 +51,26 @@ FRONT_ROUNDS = 3
 
 @dataclass(frozen=True)
 class Layout:
-    """Where a PDF is laid out: in ``pool``, or in this process when it is None."""
+    """Where a PDF is laid out: in ``pool``, or in this process when it is None.
+
+    Work goes to the pool at most ``jobs`` at a time, the longest document
+    waiting first, whoever queued it: the place cards and pocket list are laid
+    out among the book's parts, not after them, where they would hold up the
+    book's last step.
+    """
 
     pool: Executor | None = None
     jobs: int = 1
+    _queue: _Queue | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.pool is not None:
+            object.__setattr__(self, "_queue", _Queue(self.pool, max(self.jobs, 1)))
 
     def submit(self, function: Callable[..., Any], /, **kwargs: Any) -> Future[Any]:
         """``function(**kwargs)`` in a process of the pool, or here and now."""
-        if self.pool is not None:
-            return self.pool.submit(function, **kwargs)
+        if self._queue is not None:
+            return self._queue.submit(len(str(kwargs.get("html", ""))), function, kwargs)
         return _now(function, **kwargs)
 
     def background(self, function: Callable[..., Any], /, *args: Any) -> Future[Any]:
@@ -72,6 +88,54 @@ class Layout:
 
         threading.Thread(target=run, name="briefgen-book", daemon=True).start()
         return future
+
+
+class _Queue:
+    """Hands work to ``pool`` at most ``jobs`` at a time, the heaviest waiting first."""
+
+    def __init__(self, pool: Executor, jobs: int) -> None:
+        self._pool = pool
+        self._jobs = jobs
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[int, int, Callable[..., Any], dict[str, Any], Future[Any]]] = []
+        self._running = 0
+        self._order = itertools.count()
+
+    def submit(
+        self, weight: int, function: Callable[..., Any], kwargs: dict[str, Any]
+    ) -> Future[Any]:
+        future: Future[Any] = Future()
+        with self._lock:
+            heapq.heappush(self._waiting, (-weight, next(self._order), function, kwargs, future))
+        self._dispatch()
+        return future
+
+    def _dispatch(self) -> None:
+        while True:
+            with self._lock:
+                if self._running >= self._jobs or not self._waiting:
+                    return
+                _, _, function, kwargs, future = heapq.heappop(self._waiting)
+                self._running += 1
+            try:
+                started = self._pool.submit(function, **kwargs)
+            except BaseException as exc:  # a pool shut down or broken: handed to the caller
+                with self._lock:
+                    self._running -= 1
+                future.set_exception(exc)
+                continue
+            started.add_done_callback(functools.partial(self._finished, future))
+
+    def _finished(self, future: Future[Any], done: Future[Any]) -> None:
+        with self._lock:
+            self._running -= 1
+        if done.cancelled():
+            future.cancel()
+        elif (exc := done.exception()) is not None:
+            future.set_exception(exc)
+        else:
+            future.set_result(done.result())
+        self._dispatch()
 
 
 def lay_out_pdf(**kwargs: Any) -> bytes:
@@ -110,46 +174,108 @@ def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookPar
     return split_book(html, page_starts, BIOS_PER_PART, min_parts=max(layout.jobs, 2))
 
 
+@dataclass
+class _Pending:
+    """A part being laid out: its cache key ("" when it came from the cache), its HTML and
+    the future of its layout; for a part spliced from an older one, how to finish it."""
+
+    key: str
+    html: str
+    future: Future[Any]
+    finish: Callable[[LaidOut], LaidOut | None] | None = None
+
+
 class _Parts:
     """Lays out parts in ``layout``, or takes them from ``store`` when laid out before.
 
     No part carries the creation date (the join dates the book), so that a
-    part stays the same from build to build while its HTML does.
+    part stays the same from build to build while its HTML does.  A part of
+    biographies whose HTML changed is made from the same part laid out before
+    (found by the ids of its biographies) when the pages around the change
+    can be laid out alone (:func:`~briefgen.outputs.bookparts.splice_plan`).
     """
 
     def __init__(self, layout: Layout, render: dict[str, Any], store: PartCache | None) -> None:
         self.layout = layout
         self.store = store
         self._render = {**render, "created": None}
+        self._facts = repr(sorted((k, str(v)) for k, v in self._render.items() if k != "timeout"))
         self.used: list[str] = []
-        self._made: dict[str, LaidOut] = {}
+        self._made: dict[str, tuple[str, LaidOut]] = {}
 
-    def submit(self, html: str, lead: bool, slots: str | None = None) -> tuple[str, Future[Any]]:
+    def submit(self, html: str, lead: bool, slots: str | None = None) -> _Pending:
         render = {**self._render, "slots": slots}
-        facts = repr(sorted((k, str(v)) for k, v in render.items() if k != "timeout"))
-        key = pdf_key(html, facts, str(lead))
+        key = pdf_key(html, self._facts, str(slots), str(lead))
         self.used.append(key)
+        shape = _shape(html) if lead and slots is None else None
+        if shape is not None:
+            self.used.append(shape)
         stored = self.store.get(key) if self.store else None
         if stored is not None:
             with contextlib.suppress(ValueError):
                 done: Future[Any] = Future()
                 done.set_result(LaidOut.from_bytes(stored))
-                return "", done
-        return key, self.layout.submit(lay_out_part, html=html, lead=lead, **render)
+                return _Pending("", html, done)
+        spliced = self._splice(html, shape, render) if shape is not None else None
+        if spliced is not None:
+            return _Pending(key, html, *spliced)
+        return _Pending(key, html, self.layout.submit(lay_out_part, html=html, lead=lead, **render))
 
-    def result(self, pending: tuple[str, Future[Any]]) -> LaidOut:
-        key, future = pending
-        part: LaidOut = future.result()
-        if key:
-            self._made[key] = part
+    def _splice(
+        self, html: str, shape: str, render: dict[str, Any]
+    ) -> tuple[Future[Any], Callable[[LaidOut], LaidOut | None]] | None:
+        """The layout of the pages around a change, and how to put them into the old part."""
+        from briefgen.outputs.join import splice_part
+
+        if self.store is None or (before := self.store.get(shape)) is None:
+            return None
+        old_html = before.decode("utf-8", "replace")
+        stored = self.store.get(pdf_key(old_html, self._facts, "None", "True"))
+        if stored is None:
+            return None
+        try:
+            old = LaidOut.from_bytes(stored)
+        except ValueError:
+            return None
+        plan = splice_plan(old_html, old, html)
+        if plan is None:
+            return None
+        future = self.layout.submit(lay_out_part, html=plan.html, lead=True, **render)
+        return future, lambda new: splice_part(old, new, plan)
+
+    def result(self, pending: _Pending) -> LaidOut:
+        part: LaidOut = pending.future.result()
+        if pending.finish is not None:
+            spliced = pending.finish(part)
+            if spliced is None:  # the change moved the page breaks: the whole part again
+                again = self.layout.submit(
+                    lay_out_part, html=pending.html, lead=True, **self._render, slots=None
+                )
+                spliced = again.result()
+            part = spliced
+        if pending.key:
+            self._made[pending.key] = (pending.html, part)
         return part
 
     def keep(self) -> None:
         """Store the parts laid out and forget the others (once the whole book is made)."""
         if self.store is not None:
-            for key, part in self._made.items():
+            for key, (html, part) in self._made.items():
                 self.store.put(key, part.to_bytes())
+                shape = _shape(html)
+                if shape is not None:
+                    self.store.put(shape, html.encode("utf-8"))
             self.store.keep(self.used)
+
+
+_ARTICLE_ID = re.compile(r'<article class="bio[^"]*" id="([^"]+)"')
+
+
+def _shape(html: str) -> str | None:
+    """The cache key under which the HTML of a part of biographies is kept: its biographies'
+    ids (the same part in the next build, whatever changed in them); None for other parts."""
+    ids = _ARTICLE_ID.findall(html)
+    return pdf_key("\n".join(ids), "part of biographies") if len(ids) > 1 else None
 
 
 def parted_pdf(
@@ -224,7 +350,7 @@ def _folios(
     work: _Parts,
     marks: dict[int, str],
     marks_css: str,
-) -> list[tuple[str, Future[Any]]]:
+) -> list[_Pending]:
     """The folio documents for pages named ``names``, cut into one run per process, with
     ``marks`` (by page, styled by ``marks_css``) printed too."""
     if not folios.boxes and not marks:

@@ -49,7 +49,7 @@ from briefgen.outputs.cache import (
     inputs_key,
     output_key,
 )
-from briefgen.outputs.codecache import TemplateCodeCache
+from briefgen.outputs.codecache import TemplateCodeCache, user_code_folder
 from briefgen.outputs.pdfengine import require_pdf_engine
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
@@ -300,7 +300,7 @@ def plan_meeting(
         keys={name: keys[name] for name in stale},
         photo_cache=PhotoCache(cache.photos) if cache is not None else None,
         part_cache=PartCache(cache.parts(record.id)) if cache is not None else None,
-        code_cache=TemplateCodeCache(cache.templates) if cache is not None else None,
+        code_cache=TemplateCodeCache(user_code_folder()) if cache is not None else None,
         pdf_facts=(*facts, inputs_key((), templates, {})),
         reusable=reusable,
         config=project.config,

@@ -144,6 +144,9 @@ class LaidOut:
     #: The contents' page numbers taken out of the page (laid out with ``slots``), or None
     #: when the theme prints the placeholder in a way they cannot be (see :func:`number_marks`).
     slots: tuple[NumberSlot, ...] | None = ()
+    #: Each page's lead: the ``id`` of the element it begins with, "" if none (see
+    #: :func:`splice_plan`).
+    leads: tuple[str, ...] = ()
 
     def to_bytes(self) -> bytes:
         """The part as one byte string (for the build cache): a JSON line, then the PDF."""
@@ -152,6 +155,7 @@ class LaidOut:
             "anchors": self.anchors,
             "bookmarks": self.bookmarks,
             "slots": None if self.slots is None else [list(vars(s).values()) for s in self.slots],
+            "leads": self.leads,
         }
         return json.dumps(facts, ensure_ascii=True).encode("ascii") + b"\n" + self.pdf
 
@@ -175,6 +179,7 @@ class LaidOut:
                     NumberSlot(int(page), str(target), float(right), float(top), str(style))
                     for page, target, right, top, style in facts["slots"]
                 ),
+                tuple(str(lead) for lead in facts["leads"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a laid-out part ({exc})") from exc
@@ -323,3 +328,63 @@ def number_contents(front: str, pages: Mapping[str, int | str]) -> str:
 
     inside = _CONTENTS_LINK.sub(number, front[nav.start : nav.end])
     return front[: nav.start] + inside + front[nav.end :]
+
+
+# --- A part made again from the same part laid out before -------------------------------------
+
+
+@dataclass(frozen=True)
+class Splice:
+    """A part made from the same part laid out before, when only some biographies changed.
+
+    ``html`` holds the biographies from ``first``, which began a page in the
+    old part and has nothing changed before it, to ``until``, the first one
+    after the change that began a page, with nothing changed from it on; the
+    new pages (those before ``until``'s page) replace the old ones between
+    them, provided ``until`` still begins a page (it is laid out to see).
+    ``until`` None: the new pages run to the end of the part.
+    """
+
+    html: str
+    first: str
+    until: str | None
+
+
+def splice_plan(old_html: str, old: LaidOut, new_html: str) -> Splice | None:
+    """How to make the part ``new_html`` from ``old`` (laid out from ``old_html``) by laying
+    out only the pages around what changed; None when it cannot be done that way."""
+    old_body, new_body = outline(old_html), outline(new_html)
+    if old_body is None or new_body is None or old_html == new_html:
+        return None
+    lead = next((e for e in new_body.children if e.has("briefgen-lead")), None)
+    section = next((e for e in new_body.children if e.has("biographies")), None)
+    if lead is None or section is None:
+        return None
+    articles = [a for a in section.children if a.tag == "article" and a.attrs.get("id")]
+    same = 0  # the length of the text the two parts begin with
+    limit = min(len(old_html), len(new_html))
+    while same < limit and old_html[same] == new_html[same]:
+        same += 1
+    tail = 0  # and end with
+    while tail < limit - same and old_html[-1 - tail] == new_html[-1 - tail]:
+        tail += 1
+    shift = len(new_html) - len(old_html)
+    old_leads = set(old.leads)
+    firsts = [a for a in articles if a.start <= same and a.attrs["id"] in old_leads]
+    if not firsts:
+        return None
+    first = firsts[-1]
+    changed_end = len(new_html) - tail
+    untils = [
+        a
+        for a in articles
+        if a.start >= changed_end
+        and a.attrs["id"] in old_leads
+        and old_html[a.start - shift : a.end - shift] == new_html[a.start : a.end]
+    ]
+    opening = new_html[: lead.end] + '<section class="biographies">'
+    if not untils:
+        return Splice(opening + new_html[first.start :], first.attrs["id"], None)
+    until = untils[0]
+    html = opening + new_html[first.start : until.end] + "</section></body></html>\n"
+    return Splice(html, first.attrs["id"], until.attrs["id"])

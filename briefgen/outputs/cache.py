@@ -215,10 +215,6 @@ class BuildCache:
     def parts(self, meeting_id: str) -> Path:
         return self.root / "parts" / meeting_id
 
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
     def _manifest(self, meeting_id: str) -> Path:
         return self.root / "meetings" / f"{meeting_id}.json"
 

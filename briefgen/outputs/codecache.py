@@ -12,11 +12,21 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from briefgen.outputs.cache import read_sealed, write_sealed
+from briefgen.outputs.cache import machine_key_path, read_sealed, write_sealed
+
+
+def user_code_folder() -> Path:
+    """Where this user's compiled templates are kept (:class:`TemplateCodeCache`): beside the
+    cache secret, shared by every project and output folder, as Python's own bytecode is."""
+    return machine_key_path().parent / "templates"
 
 
 class TemplateCodeCache(jinja2.BytecodeCache):
     """Compiled templates kept between builds (Jinja's bytecode cache), for a fast first render.
+
+    Kept per user (:func:`user_code_folder`), so that a build into a new output
+    folder does not compile the templates again: each is known by its name and
+    file, and Jinja compares the source's checksum and its own version.
 
     Compiled code is loaded with ``marshal``, so each file is sealed like a
     photo (an HMAC under this user's machine key, bound to the folder): a

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import pikepdf
 from pikepdf.models.metadata import encode_pdf_date
 
-from briefgen.outputs.bookparts import LaidOut, page_offsets
+from briefgen.outputs.bookparts import LaidOut, Splice, page_offsets
 
 
 def join_parts(
@@ -104,3 +104,51 @@ def _outline(book: pikepdf.Pdf, parts: Sequence[LaidOut], offsets: Sequence[int]
                     stack.pop()
                 (stack[-1][1].children if stack else outline.root).append(item)
                 stack.append((level, item))
+
+
+def splice_part(old: LaidOut, new: LaidOut, plan: Splice) -> LaidOut | None:
+    """The part ``plan`` describes: ``old``'s pages with those from ``plan.first`` to
+    ``plan.until`` replaced by ``new``'s (laid out from ``plan.html``); None when
+    ``plan.until`` no longer begins a page in ``new`` (the change moved the page breaks)."""
+    start = old.leads.index(plan.first)
+    stop = old.leads.index(plan.until) if plan.until else len(old.leads)
+    if not new.leads or new.leads[0] != plan.first:
+        return None
+    if plan.until is None:
+        count = len(new.leads)
+    elif plan.until in new.leads:
+        count = new.leads.index(plan.until)
+    else:
+        return None
+    shift = start + count - stop
+    book = pikepdf.Pdf.open(io.BytesIO(old.pdf))
+    source = pikepdf.Pdf.open(io.BytesIO(new.pdf))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        del book.pages[start:stop]
+        for offset in range(count):
+            book.pages.insert(start + offset, source.pages[offset])
+    out = io.BytesIO()
+    book.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    source.close()
+
+    def moved(index: int) -> int | None:
+        """Where a page of ``old`` goes, None when it was replaced."""
+        return index if index < start else index + shift if index >= stop else None
+
+    anchors: dict[str, tuple[int | None, float, float]] = {
+        k: (moved(i), x, y) for k, (i, x, y) in old.anchors.items()
+    }
+    anchors.update({k: (start + i, x, y) for k, (i, x, y) in new.anchors.items() if i < count})
+    kept = {k: (i, x, y) for k, (i, x, y) in anchors.items() if i is not None}
+    marks = [m for m in old.bookmarks if m[2] < start]
+    marks += [(lv, lb, start + i, x, y) for lv, lb, i, x, y in new.bookmarks if i < count]
+    marks += [(lv, lb, i + shift, x, y) for lv, lb, i, x, y in old.bookmarks if i >= stop]
+    return LaidOut(
+        out.getvalue(),
+        old.page_names[:start] + new.page_names[:count] + old.page_names[stop:],
+        kept,
+        tuple(marks),
+        (),
+        old.leads[:start] + new.leads[:count] + old.leads[stop:],
+    )

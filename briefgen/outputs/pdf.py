@@ -34,6 +34,7 @@ from briefgen.outputs.cssvars import inline_root_variables
 from briefgen.outputs.fontcache import pdf_font_faces
 from briefgen.outputs.fontuse import font_use
 from briefgen.outputs.numberslots import take_slots
+from briefgen.outputs.pagefacts import part_facts
 from briefgen.outputs.pdfengine import missing_engine
 from briefgen.project.confine import confine
 from briefgen.render.fonts import MissingFonts, bundled_fonts, font_face_css
@@ -323,7 +324,7 @@ def render_part(
 
     def write(document: Any) -> bytes:
         pages = document.pages[1:] if lead else document.pages
-        facts.update(_part_facts(pages))
+        facts.update(part_facts(pages, (LineBox, TextBox)))
         if slots is not None:
             facts["slots"] = take_slots(pages, slots, TextBox, LineBox)
         declared = set(facts["anchors"])
@@ -338,22 +339,6 @@ def render_part(
 
     pdf = _lay_out(html, base_dir, allowed, created, timeout, write, {})
     return LaidOut(pdf, **facts)
-
-
-def _part_facts(pages: Sequence[Any]) -> dict[str, Any]:
-    """The page names, anchors and outline entries of laid-out ``pages``, in PDF points."""
-    anchors: dict[str, tuple[int, float, float]] = {}
-    bookmarks = []
-    names = []
-    for index, page in enumerate(pages):
-        height = page.height
-        for name, (x, y, *_) in page.anchors.items():
-            anchors.setdefault(name, (index, x * 0.75, (height - y) * 0.75))
-        for level, label, (x, y), _state in page.bookmarks:
-            bookmarks.append((level, label, index, x * 0.75, (height - y) * 0.75))
-        page_type = getattr(page._page_box, "page_type", None)
-        names.append(str(getattr(page_type, "name", "") or ""))
-    return {"page_names": tuple(names), "anchors": anchors, "bookmarks": tuple(bookmarks)}
 
 
 def _lay_out(
