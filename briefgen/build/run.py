@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from briefgen.build.bookpdf import Layout
+from briefgen.build.files import output_names
 from briefgen.build.meeting import (
     PdfMemo,
     describe_build,
@@ -54,7 +55,6 @@ from briefgen.outputs.pdfengine import require_pdf_engine
 from briefgen.project.load import Project
 from briefgen.project.themes import builtin_templates
 from briefgen.render.photos import PhotoStore
-from briefgen.schema.choices import Format
 from briefgen.schema.models import ProjectConfig
 from briefgen.schema.records import MeetingRecord
 from briefgen.vcs.gitinfo import VersionInfo
@@ -62,14 +62,6 @@ from briefgen.vcs.gitinfo import VersionInfo
 #: BuildOptions that never change the bytes of an output, so not part of the cache key.
 _NOT_IN_KEY = frozenset({"out_dir", "format", "timeout", "final", "force", "jobs", "cache"})
 
-#: The files of a meeting and the --format values that write them.
-OUTPUT_FILES: dict[str, tuple[Format, ...]] = {
-    "book.html": ("html",),
-    "book.pdf": ("pdf",),
-    "seating.svg": ("seating",),
-    "place-cards.pdf": ("cards",),
-    "pocket.pdf": ("pocket",),
-}
 
 #: Seconds between reports of the page being laid out.
 PAGE_REPORT_SECONDS = 0.5
@@ -307,11 +299,6 @@ def plan_meeting(
         uncached=not options.cacheable,
         planned=keys,
     )
-
-
-def output_names(fmt: Format) -> list[str]:
-    """The files a format writes into the meeting's folder."""
-    return [name for name, kinds in OUTPUT_FILES.items() if fmt == "all" or fmt in kinds]
 
 
 def _took(result: MeetingResult, path: Path) -> float:

@@ -152,45 +152,44 @@ def build(
     meeting fails to render, the others are still written; the failure names
     the meeting and the exit code is 1.
     """
-    from briefgen.build.uptodate import fresh_build, invocation_key, record_build
+    from briefgen.build.uptodate import invocation_key, record_build
     from briefgen.cli.progress import BuildDisplay
     from briefgen.outputs.cache import fonts_fingerprint
 
     fonts = fonts_fingerprint()
     invocation = invocation_key(click.get_current_context().params, fonts)
-    replays = None if force else fresh_build(out_dir, invocation)
-    if replays is not None:
-        with BuildDisplay(verbosity()) as display:
-            replay_up_to_date(replays, out_dir, display)
+    if not force and _nothing_to_do(out_dir, invocation):
         return
-    from briefgen.options import BuildOptions
-    from briefgen.render.book import RenderOptions
+    processes = jobs or os.cpu_count() or 1
+    # The layout processes start before the rest is imported and the data loaded (and before
+    # the display's threads): they import the PDF engine meanwhile.
+    with _layout_pool(fmt, processes) as pool:
+        from briefgen.options import BuildOptions
+        from briefgen.render.book import RenderOptions
 
-    settle_imports()
-    limits = make_limits(kwargs)
-    fmt, recipients = _copies(copies, recipients_file, fmt, limits)
-    options = BuildOptions(
-        out_dir=out_dir,
-        format=fmt,
-        render=RenderOptions(family_caps=family_caps, paper=paper),
-        timeout=timeout,
-        final=final,
-        changes_since=changes_since,
-        edition=edition,
-        pdf_variant=pdf_variant,
-        recipients=recipients,
-        limits=limits,
-        force=force,
-        jobs=jobs or os.cpu_count() or 1,
-    )
-    # The layout processes start first (before the display's threads), and import the PDF
-    # engine while this process loads and checks the data.
-    with _layout_pool(options) as pool, BuildDisplay(verbosity()) as display:
-        roots = [
-            load_checked(root, folders, options, (templates, theme), display, fonts)
-            for root, folders in group_targets(meetings).items()
-        ]
-        build_all(roots, options, display, pool)
+        settle_imports()
+        limits = make_limits(kwargs)
+        fmt, recipients = _copies(copies, recipients_file, fmt, limits)
+        options = BuildOptions(
+            out_dir=out_dir,
+            format=fmt,
+            render=RenderOptions(family_caps=family_caps, paper=paper),
+            timeout=timeout,
+            final=final,
+            changes_since=changes_since,
+            edition=edition,
+            pdf_variant=pdf_variant,
+            recipients=recipients,
+            limits=limits,
+            force=force,
+            jobs=processes,
+        )
+        with BuildDisplay(verbosity()) as display:
+            roots = [
+                load_checked(root, folders, options, (templates, theme), display, fonts)
+                for root, folders in group_targets(meetings).items()
+            ]
+            build_all(roots, options, display, pool)
     if options.cacheable and all(root.trees is not None for root in roots):
         record_build(out_dir, invocation, [root.record() for root in roots])
 
@@ -255,6 +254,20 @@ def load_checked(
     return LoadedRoot(project, trees, problems)
 
 
+def _nothing_to_do(out_dir: Path, invocation: str) -> bool:
+    """True, having said so, when the last build in ``out_dir`` was this one on the same inputs
+    (:func:`~briefgen.build.uptodate.fresh_build`)."""
+    from briefgen.build.uptodate import fresh_build
+    from briefgen.cli.progress import BuildDisplay
+
+    replays = fresh_build(out_dir, invocation)
+    if replays is None:
+        return False
+    with BuildDisplay(verbosity()) as display:
+        replay_up_to_date(replays, out_dir, display)
+    return True
+
+
 def replay_up_to_date(replays: list[Replay], out_dir: Path, display: BuildDisplay) -> None:
     """What a build shows when :func:`~briefgen.build.uptodate.fresh_build` found it a no-op."""
     for replay in replays:
@@ -306,14 +319,13 @@ def group_targets(meetings: tuple[Path, ...]) -> dict[Path, list[Path] | None]:
     return groups
 
 
-def _layout_pool(options: BuildOptions) -> contextlib.AbstractContextManager[Executor | None]:
+def _layout_pool(fmt: Format, processes: int) -> contextlib.AbstractContextManager[Executor | None]:
     """The processes that lay out PDFs, started now, when the build makes PDFs in parallel."""
-    from briefgen.build.run import output_names
+    from briefgen.build.files import makes_pdfs
     from briefgen.build.workers import layout_pool
 
-    pdfs = any(name.endswith(".pdf") for name in output_names(options.format))
-    if options.jobs > 1 and pdfs:
-        return layout_pool(options.jobs)
+    if processes > 1 and makes_pdfs(fmt):
+        return layout_pool(processes)
     return contextlib.nullcontext()
 
 
