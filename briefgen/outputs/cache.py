@@ -175,12 +175,19 @@ def _add_fonts(key: KeyBuilder) -> KeyBuilder:
         if not base.is_dir():
             continue
         for path in files_below(base):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            key.add("font", f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+            line = stat_line(path)
+            if line is not None:
+                key.add("font", line)
     return key
+
+
+def stat_line(path: Path) -> str | None:
+    """``path``, its size and modification time, as a line of a key; None when it is gone."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def pdf_key(html: str, *facts: str) -> str:

@@ -41,6 +41,7 @@ from briefgen.outputs.cache import (
     fonts_fingerprint,
     machine_key_path,
     read_sealed,
+    stat_line,
     write_sealed,
 )
 from briefgen.render.fonts import MissingFonts, bundled_fonts
@@ -137,11 +138,7 @@ def coverage_key(asked: list[str], fonts: str) -> str:
 
 
 def _stat_line(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return f"{path}:missing"
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    return stat_line(path) or f"{path}:missing"
 
 
 def _more_font_folders() -> Iterator[Path]:
