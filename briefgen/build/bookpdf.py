@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from briefgen.errors import RenderError
@@ -176,12 +177,15 @@ def book_parts(html: str, page_starts: Sequence[str], layout: Layout) -> BookPar
 
 @dataclass
 class _Pending:
-    """A part being laid out: its cache key ("" when it came from the cache), its HTML and
-    the future of its layout; for a part spliced from an older one, how to finish it."""
+    """A part being laid out: its cache key ("" when it came from the cache), its HTML, the
+    future of its layout and its shape; for a part spliced from an older one, how to finish
+    it."""
 
     key: str
     html: str
     future: Future[Any]
+    #: The key its HTML is kept under for the next build's splice (:func:`_shape`), if any.
+    shape: str | None = None
     finish: Callable[[LaidOut], LaidOut | None] | None = None
 
 
@@ -201,11 +205,15 @@ class _Parts:
         self._render = {**render, "created": None}
         self._facts = repr(sorted((k, str(v)) for k, v in self._render.items() if k != "timeout"))
         self.used: list[str] = []
-        self._made: dict[str, tuple[str, LaidOut]] = {}
+        self._made: dict[str, tuple[_Pending, LaidOut]] = {}
+
+    def _key(self, html: str, lead: bool, slots: str | None) -> str:
+        """The cache key of a part laid out from ``html`` with these arguments."""
+        return pdf_key(html, self._facts, str(slots), str(lead))
 
     def submit(self, html: str, lead: bool, slots: str | None = None) -> _Pending:
         render = {**self._render, "slots": slots}
-        key = pdf_key(html, self._facts, str(slots), str(lead))
+        key = self._key(html, lead, slots)
         self.used.append(key)
         shape = _shape(html) if lead and slots is None else None
         if shape is not None:
@@ -215,11 +223,12 @@ class _Parts:
             with contextlib.suppress(ValueError):
                 done: Future[Any] = Future()
                 done.set_result(LaidOut.from_bytes(stored))
-                return _Pending("", html, done)
+                return _Pending("", html, done, shape)
         spliced = self._splice(html, shape, render) if shape is not None else None
         if spliced is not None:
-            return _Pending(key, html, *spliced)
-        return _Pending(key, html, self.layout.submit(lay_out_part, html=html, lead=lead, **render))
+            return _Pending(key, html, spliced[0], shape, spliced[1])
+        future = self.layout.submit(lay_out_part, html=html, lead=lead, **render)
+        return _Pending(key, html, future, shape)
 
     def _splice(
         self, html: str, shape: str, render: dict[str, Any]
@@ -230,7 +239,7 @@ class _Parts:
         if self.store is None or (before := self.store.get(shape)) is None:
             return None
         old_html = before.decode("utf-8", "replace")
-        stored = self.store.get(pdf_key(old_html, self._facts, "None", "True"))
+        stored = self.store.get(self._key(old_html, True, None))
         if stored is None:
             return None
         try:
@@ -254,17 +263,16 @@ class _Parts:
                 spliced = again.result()
             part = spliced
         if pending.key:
-            self._made[pending.key] = (pending.html, part)
+            self._made[pending.key] = (pending, part)
         return part
 
     def keep(self) -> None:
         """Store the parts laid out and forget the others (once the whole book is made)."""
         if self.store is not None:
-            for key, (html, part) in self._made.items():
+            for key, (pending, part) in self._made.items():
                 self.store.put(key, part.to_bytes())
-                shape = _shape(html)
-                if shape is not None:
-                    self.store.put(shape, html.encode("utf-8"))
+                if pending.shape is not None:
+                    self.store.put(pending.shape, pending.html.encode("utf-8"))
             self.store.keep(self.used)
 
 
@@ -292,8 +300,6 @@ def parted_pdf(
     documents where the first part left room for them; when they do not fit
     there, the first part is laid out again with them written in.
     """
-    from briefgen.outputs.join import join_parts
-
     folios = find_folios(parts.htmls[0])
     css = folios.parts_css()
     htmls = [with_css(html, css) for html in parts.htmls]
@@ -310,28 +316,39 @@ def parted_pdf(
     laid = [work.result(pending[i]) for i in range(len(htmls))]
     created = render.get("created")
     numbers = _page_numbers(laid)
+    names = [name for part in laid for name in part.page_names]
+    on_progress("numbering the pages")
     if slots_fit(laid[0].slots, numbers, PLACEHOLDER):
-        on_progress("numbering the pages")
         marks = number_marks(laid[0].slots or (), numbers)
-        names = [name for part in laid for name in part.page_names]
-        pdfs = [work.result(f).pdf for f in _folios(parts.prefix, folios, names, work, *marks)]
-        on_progress("joining the parts")
-        work.keep()
-        return join_parts(laid, pdfs, created)
+        folio_parts = _folios(parts.prefix, folios, names, work, *marks)
+        return _join(work, laid, folio_parts, created, on_progress)
     for _ in range(FRONT_ROUNDS):
-        names = [name for part in laid for name in part.page_names]
-        on_progress("numbering the pages")
         front = work.submit(number_contents(htmls[0], numbers), lead=False)
         folio_parts = _folios(parts.prefix, folios, names, work, {}, "")
         numbered = work.result(front)
         if len(numbered.page_names) == len(laid[0].page_names):
-            on_progress("joining the parts")
-            pdfs = [work.result(f).pdf for f in folio_parts]
-            work.keep()
-            return join_parts([numbered, *laid[1:]], pdfs, created)
+            return _join(work, [numbered, *laid[1:]], folio_parts, created, on_progress)
         laid[0] = numbered
         numbers = _page_numbers(laid)
+        names = [name for part in laid for name in part.page_names]
+        on_progress("numbering the pages")
     raise RenderError("the contents' length kept changing with its page numbers")
+
+
+def _join(
+    work: _Parts,
+    laid: Sequence[LaidOut],
+    folio_parts: Sequence[_Pending],
+    created: datetime | None,
+    on_progress: Callable[[str], None],
+) -> bytes:
+    """The book joined from ``laid`` and the folio documents, its parts kept for next time."""
+    from briefgen.outputs.join import join_parts
+
+    pdfs = [work.result(pending).pdf for pending in folio_parts]
+    on_progress("joining the parts")
+    work.keep()
+    return join_parts(laid, pdfs, created)
 
 
 def _page_numbers(laid: Sequence[LaidOut]) -> dict[str, int]:

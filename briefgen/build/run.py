@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from briefgen.build.bookpdf import Layout
-from briefgen.build.files import output_names
+from briefgen.build.files import makes_pdfs, output_names
 from briefgen.build.meeting import (
     PdfMemo,
     describe_build,
@@ -203,7 +203,7 @@ def build_project(
     started before the project loaded) is used instead of starting one.
     """
     options = resolve_options(project, options)
-    if any(name.endswith(".pdf") for name in output_names(options.format)):
+    if makes_pdfs(options.format):
         require_pdf_engine()
     records = list(meetings if meetings is not None else project.meetings)
     versions = {r.id: meeting_version(r, options.template_dir) for r in records}

@@ -353,8 +353,8 @@ class Splice:
 def splice_plan(old_html: str, old: LaidOut, new_html: str) -> Splice | None:
     """How to make the part ``new_html`` from ``old`` (laid out from ``old_html``) by laying
     out only the pages around what changed; None when it cannot be done that way."""
-    old_body, new_body = outline(old_html), outline(new_html)
-    if old_body is None or new_body is None or old_html == new_html:
+    new_body = outline(new_html) if old_html != new_html else None
+    if new_body is None:
         return None
     lead = next((e for e in new_body.children if e.has("briefgen-lead")), None)
     section = next((e for e in new_body.children if e.has("biographies")), None)

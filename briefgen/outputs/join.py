@@ -50,10 +50,16 @@ def join_parts(
     offsets = page_offsets(parts)
     _destinations(book, parts, offsets)
     _outline(book, parts, offsets)
-    out = io.BytesIO()
-    book.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    data = _saved(book)
     for source in opened:
         source.close()
+    return data
+
+
+def _saved(book: pikepdf.Pdf) -> bytes:
+    """``book``'s bytes, the same for the same content (a part, or the joined book)."""
+    out = io.BytesIO()
+    book.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
 
@@ -128,8 +134,7 @@ def splice_part(old: LaidOut, new: LaidOut, plan: Splice) -> LaidOut | None:
         del book.pages[start:stop]
         for offset in range(count):
             book.pages.insert(start + offset, source.pages[offset])
-    out = io.BytesIO()
-    book.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    data = _saved(book)
     source.close()
 
     def moved(index: int) -> int | None:
@@ -145,7 +150,7 @@ def splice_part(old: LaidOut, new: LaidOut, plan: Splice) -> LaidOut | None:
     marks += [(lv, lb, start + i, x, y) for lv, lb, i, x, y in new.bookmarks if i < count]
     marks += [(lv, lb, i + shift, x, y) for lv, lb, i, x, y in old.bookmarks if i >= stop]
     return LaidOut(
-        out.getvalue(),
+        data,
         old.page_names[:start] + new.page_names[:count] + old.page_names[stop:],
         kept,
         tuple(marks),
