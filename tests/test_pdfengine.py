@@ -82,3 +82,47 @@ def test_no_module_but_pdf_imports_weasyprint_at_the_top() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.startswith("0 "), result.stdout + result.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the library lookup is Linux's")
+def test_the_engine_is_imported_without_starting_a_process() -> None:
+    """``ctypes.util.find_library`` runs ldconfig and gcc per library name: ~20 processes."""
+    code = (
+        "import subprocess, sys\n"
+        "started = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def spy(self, args, *a, **k):\n"
+        "    started.append(args)\n"
+        "    real(self, args, *a, **k)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "import briefgen.outputs.pdf\n"
+        "import ctypes.util\n"
+        "print(started, ctypes.util.find_library.__module__, 'weasyprint' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["[]", "ctypes.util", "True"], result.stdout
+
+
+def test_an_engine_the_loader_alone_cannot_open_is_imported_the_usual_way() -> None:
+    """Loading a library by soname fails once: the import runs again with the real lookup."""
+    code = (
+        "import sys, ctypes.util\n"
+        "class Once:\n"
+        "    failed = False\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'weasyprint.text.ffi' and not Once.failed:\n"
+        "            Once.failed = True\n"
+        "            print('cannot load library libpango-1.0.so.0')\n"
+        "            raise OSError('cannot load library libpango-1.0.so.0')\n"
+        "sys.meta_path.insert(0, Once())\n"
+        "from briefgen.outputs.pdfengine import import_engine\n"
+        "import_engine()\n"
+        "import weasyprint.text.ffi\n"
+        "print(Once.failed or sys.platform != 'linux', callable(weasyprint.HTML))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["True", "True"], result.stdout + result.stderr

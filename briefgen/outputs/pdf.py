@@ -35,13 +35,14 @@ from briefgen.outputs.fontcache import pdf_font_faces
 from briefgen.outputs.fontuse import font_use
 from briefgen.outputs.numberslots import take_slots
 from briefgen.outputs.pagefacts import part_facts
-from briefgen.outputs.pdfengine import missing_engine
+from briefgen.outputs.pdfengine import import_engine, missing_engine
 from briefgen.project.confine import confine
 from briefgen.render.fonts import MissingFonts, bundled_fonts, font_face_css
 from briefgen.render.scripts import font_package
 from briefgen.schema.choices import PdfVariant, names
 
 try:
+    import_engine()
     import pydyf
     import weasyprint
     from weasyprint.formatting_structure.boxes import LineBox, TextBox

@@ -5,10 +5,17 @@ with the ``pdf`` extra, so that ``check``, ``diff``, ``schema``, ``new`` and
 HTML output, e.g. in a pre-commit hook, install without them.  A build that
 needs a PDF asks :func:`require_pdf_engine` before rendering anything, so the
 user gets one sentence instead of an ``ImportError`` per meeting.
+
+:func:`import_engine` imports it without the compiler runs that loading
+Pango would otherwise cost on Linux.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import sys
+from collections.abc import Iterator
 from importlib.util import find_spec
 
 from briefgen.errors import PdfEngineMissing
@@ -31,3 +38,40 @@ def require_pdf_engine() -> None:
     absent = [name for name in ENGINE_MODULES if find_spec(name) is None]
     if absent:
         raise missing_engine(absent)
+
+
+def import_engine() -> None:
+    """Import WeasyPrint, its system libraries found by the dynamic loader alone where it can.
+
+    WeasyPrint opens Pango, HarfBuzz and fontconfig trying several names for
+    each, and every name that is not a file name makes cffi ask
+    :func:`ctypes.util.find_library`, which on Linux runs ``ldconfig`` and then
+    ``gcc`` once per name: about twenty processes and 0.3 s at every start of
+    a layout process.  The last name WeasyPrint tries on Linux is the
+    library's soname (``libpango-1.0.so.0``), which the loader finds by itself,
+    so the import first runs with that lookup answering "not found".  Should a
+    library then be missing (a system that only ``gcc`` can see into), the
+    import is run again the usual way, and its own error, if any, is the one
+    reported.
+    """
+    if sys.platform == "linux":
+        try:
+            with _no_library_search(), contextlib.redirect_stdout(io.StringIO()):
+                import weasyprint
+            return
+        except OSError:
+            for name in [m for m in sys.modules if m.partition(".")[0] == "weasyprint"]:
+                del sys.modules[name]
+    import weasyprint  # noqa: F401
+
+
+@contextlib.contextmanager
+def _no_library_search() -> Iterator[None]:
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
