@@ -8,6 +8,7 @@ started it is gone (killed), instead of living on with its output pipes open.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import threading
 import time
@@ -78,3 +79,8 @@ def _start_layout(parent: int) -> None:
     # A missing engine is reported by the first PDF laid out, with what to install.
     with contextlib.suppress(Exception):
         import briefgen.outputs.pdf  # noqa: F401
+    # Forked while the build imports with the collector paused (cli.common.pause_collection):
+    # the engine's modules are kept out of its sight, and collection starts again for the
+    # layout, whose boxes refer to each other.
+    gc.freeze()
+    gc.enable()

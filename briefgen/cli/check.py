@@ -25,6 +25,7 @@ from briefgen.cli.common import (
     make_console,
     make_limits,
     output_options,
+    runs_once,
     say,
     settle_imports,
     shown,
@@ -78,6 +79,7 @@ def _warning_codes(values: tuple[str, ...]) -> set[str]:
 @template_options
 @limit_options
 @output_options
+@runs_once
 def check(
     path: Path | None,
     fmt: ReportFormat,
