@@ -1,6 +1,6 @@
 """``python -m briefgen``."""
 
-from briefgen.cli.main import main
+from briefgen.cli.main import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -13,8 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Executor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -32,7 +31,6 @@ from briefgen.build.meeting import (
     version_paths,
 )
 from briefgen.build.uptodate import Planned
-from briefgen.build.workers import process_pool, relay
 from briefgen.errors import (
     BriefgenError,
     BuildFailed,
@@ -338,13 +336,15 @@ def run_jobs(
             for job in jobs:
                 yield render_meeting(replace(job, events=sink), layout)
         return
+    from briefgen.build.workers import relay  # multiprocessing: only for a parallel build
+
     with relay(progress) as queue, _given_or(pool, min(processes, len(jobs))) as meetings:
         futures = {meetings.submit(render_meeting, replace(job, events=queue)): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
                 yield future.result()
-            except BrokenProcessPool as exc:
+            except BrokenExecutor as exc:
                 yield _worker_died(job, exc)
 
 
@@ -364,11 +364,13 @@ def _given_or(pool: Executor | None, processes: int) -> Iterator[Executor]:
     if pool is not None:
         yield pool
         return
+    from briefgen.build.workers import process_pool
+
     with process_pool(processes) as started:
         yield started
 
 
-def _worker_died(job: MeetingJob, exc: BrokenProcessPool) -> MeetingResult:
+def _worker_died(job: MeetingJob, exc: BrokenExecutor) -> MeetingResult:
     """The failure of a meeting whose worker process died (killed, or out of memory)."""
     return MeetingResult(job.record.id, [], f"the worker process died ({exc})")
 
@@ -413,7 +415,7 @@ def render_meeting(job: MeetingJob, layout: Layout | None = None) -> MeetingResu
         return MeetingResult(job.record.id, [], reason, problems=tuple(exc.problems))
     except BriefgenError as exc:
         return MeetingResult(job.record.id, [], str(exc).removeprefix(f"meeting {job.record.id}: "))
-    except BrokenProcessPool as exc:  # a process laying out one of its PDFs died
+    except BrokenExecutor as exc:  # a process laying out one of its PDFs died
         return _worker_died(job, exc)
     if job.code_cache is not None:
         job.code_cache.flush()

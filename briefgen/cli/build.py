@@ -33,6 +33,7 @@ from briefgen.cli.common import (
     make_console,
     make_limits,
     output_options,
+    runs_once,
     say,
     settle_imports,
     shown,
@@ -117,6 +118,7 @@ from briefgen.cli.common import (
 @limit_options
 @output_options
 @handle_user_errors
+@runs_once
 def build(
     meetings: tuple[Path, ...],
     fmt: Format,
@@ -322,9 +324,10 @@ def group_targets(meetings: tuple[Path, ...]) -> dict[Path, list[Path] | None]:
 def _layout_pool(fmt: Format, processes: int) -> contextlib.AbstractContextManager[Executor | None]:
     """The processes that lay out PDFs, started now, when the build makes PDFs in parallel."""
     from briefgen.build.files import makes_pdfs
-    from briefgen.build.workers import layout_pool
 
     if processes > 1 and makes_pdfs(fmt):
+        from briefgen.build.workers import layout_pool  # multiprocessing: not for HTML
+
         return layout_pool(processes)
     return contextlib.nullcontext()
 
