@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -130,6 +131,52 @@ def test_check_does_not_import_weasyprint() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("valid", [True, False])
+def test_a_command_that_pauses_the_garbage_collector_turns_it_on_again(
+    runner: CliRunner,
+    data_tree: DataTree,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    valid: bool,
+) -> None:
+    """``runs_once`` pauses collection while a command imports; afterwards it is on, whether
+    the command succeeded or found invalid input (the tests run commands in their process)."""
+    import gc
+
+    root = data_tree() if valid else data_tree(**{"m/away.yaml": BROKEN_AWAY})
+    paused: list[bool] = []
+    freeze = gc.freeze
+
+    def spy() -> None:
+        paused.append(not gc.isenabled())
+        freeze()
+
+    monkeypatch.setattr(gc, "freeze", spy)
+    extra = ["--format", "html", "--out", str(tmp_path / "out")] if command == "build" else []
+    result = runner.invoke(main, [command, str(root), *extra])
+    assert result.exit_code == (0 if valid else 1), result.output
+    assert gc.isenabled()
+    assert paused == [True]  # settle_imports froze what was imported with collection paused
+
+
+def test_the_program_runs_without_pydantic_plugins_unless_told() -> None:
+    code = (
+        "import os, sys; import briefgen.cli.main; m = sys.modules['briefgen.cli.main']\n"
+        "m.main = lambda: print(os.environ.get('PYDANTIC_DISABLE_PLUGINS'))\n"
+        "m.run()\n"
+    )
+    for given, seen in [(None, "__all__"), ("logfire", "logfire")]:
+        env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+        if given:
+            env["PYDANTIC_DISABLE_PLUGINS"] = given
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        assert result.stdout.strip() == seen, result.stderr
 
 
 BROKEN_AWAY = "name: Away\nmembers:\n  - person: anna-alpha\n    rol: Minister\n"
