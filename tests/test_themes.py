@@ -14,6 +14,7 @@ from briefgen.errors import RenderError
 from briefgen.lint import check_project
 from briefgen.options import BuildOptions, resolve_options
 from briefgen.project.load import load_project
+from briefgen.project.themes import THEMES
 from briefgen.render.book import RenderOptions, make_environment, render_book
 
 from .conftest import EXAMPLE, DataTree
@@ -237,3 +238,38 @@ def test_blocks_see_the_template_level_values(data_tree: DataTree, tmp_path: Pat
     html = render(data_tree(), house)
     title = "Briefing book — Example talks — Thursday 2 January 2020 / Programme"
     assert f"<title>{title}</title>" in html
+
+
+#: The values of ``break-before`` that start a new page.
+PAGE_BREAKS = {"page", "left", "right", "recto", "verso"}
+
+
+@pytest.mark.parametrize("theme", sorted(THEMES))
+def test_a_theme_starts_a_new_page_exactly_at_its_page_starts(theme: str) -> None:
+    """``Theme.page_starts`` says where a book laid out in parts may be cut, and the
+    theme's CSS where pages break: they must name the same sections.  (Compact's
+    first topic once started a page because a book.css rule outranked compact's.)"""
+    weasyprint = pytest.importorskip("weasyprint")
+    html = render(EXAMPLE, theme=theme)
+    document = weasyprint.HTML(string=html).render()
+    sections: dict[str, set[str]] = {}
+    breaking: set[str] = set()
+
+    def visit(box: object) -> None:
+        element = getattr(box, "element", None)
+        children = list(getattr(box, "children", []))
+        if element is not None and element.tag == "section" and element.get("id"):
+            ident = element.get("id")
+            sections[ident] = {ident, *element.get("class", "").split()}
+            first = children[0] if children else None
+            styles = [box.style] + ([first.style] if first is not None else [])  # type: ignore[attr-defined]
+            if any(style["break_before"] in PAGE_BREAKS for style in styles):
+                breaking.add(ident)
+        for child in children:
+            visit(child)
+
+    for page in document.pages:
+        visit(page._page_box)
+    expected = {i for i, names in sections.items() if names & set(THEMES[theme].page_starts)}
+    assert expected, f"no section of the example is named by {THEMES[theme].page_starts}"
+    assert breaking == expected
