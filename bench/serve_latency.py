@@ -56,21 +56,6 @@ new MutationObserver(function (records, observer) {
 """
 
 
-#: Installed in each tab before an edit: when the tab first shows the edit (Date.now()).
-OBSERVE_TAB = """
-window.__shown = null;
-new MutationObserver(function () {
-  if (window.__shown === null && document.body && document.body.innerText.includes(%r)) {
-    window.__shown = Date.now();
-  }
-}).observe(document.documentElement, { subtree: true, childList: true, characterData: true });
-"""
-#: When a tab showed the edit: noted in place, or else when its reloaded document loaded.
-SHOWN_AT = """(function () {
-  if (window.__shown) { return window.__shown; }
-  var nav = performance.getEntriesByType("navigation")[0];
-  return performance.timeOrigin + (nav ? nav.domContentLoadedEventEnd : 0);
-})()"""
 #: What the tabs show, in turn: the index, the book (two addresses) and its PDF page.
 TAB_PATHS = ["", f"{MEETING}/", f"{MEETING}/book.html", f"{MEETING}/pdf"]
 
@@ -96,12 +81,12 @@ def many_tabs(
         time.sleep(0.5)  # let the previous reload settle
         check = f"document.body !== null && document.body.innerText.includes({title!r})"
         for tab in opened:
-            tab.evaluate(OBSERVE_TAB % title)
+            tab.note_when(check)
         before = time.time() * 1000
         meeting.write_text(original.replace(TITLE, title), encoding="utf-8")
         for tab in opened:
             tab.wait_for(check, 30)
-        seen = sorted((tab.evaluate(SHOWN_AT) - before) / 1000 for tab in opened)
+        seen = sorted((tab.noted_at() - before) / 1000 for tab in opened)
         slowest.append(seen[-1])
         listed = " ".join(f"{t * 1000:4.0f}" for t in seen)
         print(f"edit {number:2}: ms per tab {listed}   slowest {seen[-1] * 1000:5.0f} ms")

@@ -164,6 +164,16 @@ class Tab:
                 raise TimeoutError(f"still false after {timeout} s: {expression}")
             time.sleep(interval)
 
+    def note_when(self, condition: str) -> None:
+        """From now on, note (browser clock, ms) when the page in place first makes
+        ``condition``, a JavaScript expression, true; read it with :meth:`noted_at`."""
+        self.evaluate(_NOTE_WHEN.replace("CONDITION", condition))
+
+    def noted_at(self) -> float:
+        """When :meth:`note_when`'s condition came true (ms since the epoch): as noted in
+        place, or else when the document loaded (a page that reloaded lost the observer)."""
+        return float(self.evaluate(_NOTED_AT))
+
     def text(self) -> str:
         return str(self.evaluate("document.body ? document.body.innerText : ''") or "")
 
@@ -172,3 +182,17 @@ class Tab:
 
         data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
         path.write_bytes(base64.b64decode(data))
+
+
+#: Installed by :meth:`Tab.note_when`: a MutationObserver that notes when CONDITION holds.
+_NOTE_WHEN = """
+window.__briefgenNoted = null;
+new MutationObserver(function () {
+  if (window.__briefgenNoted === null && (CONDITION)) { window.__briefgenNoted = Date.now(); }
+}).observe(document.documentElement, {subtree: true, childList: true, characterData: true});
+"""
+_NOTED_AT = """(function () {
+  if (window.__briefgenNoted) { return window.__briefgenNoted; }
+  var nav = performance.getEntriesByType("navigation")[0];
+  return performance.timeOrigin + (nav ? nav.domContentLoadedEventEnd : 0);
+})()"""
