@@ -582,19 +582,6 @@ def test_browser_follows_the_pdf_link_to_the_pdf_page_and_back(
         assert "Briefing books" in tab.text()
 
 
-#: Notes (browser clock, ms) when the page in place first shows the edit (CHECK).
-_OBSERVE_EDIT = """
-window.__briefgenShown = null;
-new MutationObserver(function () {
-  if (window.__briefgenShown === null && (CHECK)) { window.__briefgenShown = Date.now(); }
-}).observe(document.documentElement, {subtree: true, childList: true, characterData: true});
-"""
-#: When the tab showed the edit: noted in place, or else when its reloaded document loaded.
-_SHOWN_AT = """(function () {
-  if (window.__briefgenShown) { return window.__briefgenShown; }
-  var nav = performance.getEntriesByType("navigation")[0];
-  return performance.timeOrigin + (nav ? nav.domContentLoadedEventEnd : 0);
-})()"""
 #: Ten tabs: the index, books (two URLs for the same book) and PDF pages.
 TEN_TABS = ["", "", "m/", "m/", "m/", "m/", "m/book.html", "m/book.html", "m/pdf", "m/pdf"]
 
@@ -630,7 +617,7 @@ def test_browser_ten_tabs_all_show_an_edit(
         edited = "Example talks, revised"
         check = f"document.body !== null && document.body.innerText.includes({edited!r})"
         for tab in tabs:
-            tab.evaluate(_OBSERVE_EDIT.replace("CHECK", check))
+            tab.note_when(check)
         start_ms = time.time() * 1000
         start = time.monotonic()
         meeting.write_text(
@@ -643,7 +630,7 @@ def test_browser_ten_tabs_all_show_an_edit(
         assert not missing, f"tabs that never showed the edit: {missing}"
         # When each tab showed the edit, by the browser's clock: polling ten tabs one by
         # one (a PDF tab answers slowly while its PDF reloads) must not add to the figure.
-        seen = {n: (tabs[n].evaluate(_SHOWN_AT) - start_ms) / 1000 for n in shown}
+        seen = {n: (tabs[n].noted_at() - start_ms) / 1000 for n in shown}
         figures = {TEN_TABS[n] or "/": round(t, 3) for n, t in sorted(seen.items())}
         record_property("seconds_to_show_the_edit", figures)
         listed = ", ".join(f"{t:.2f}" for t in sorted(seen.values()))
@@ -668,3 +655,42 @@ def test_preview_pdfs_are_laid_out_under_the_build_timeout(data_tree: DataTree) 
     assert pdf.startswith(b"%PDF-")
     with pytest.raises(RenderError, match=r"longer than 0\.001 seconds"):
         render_page_pdf(root, builtin_templates(), 0.001)(page, page.html)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+@pytest.mark.parametrize("stop", ["closed", "interrupted"])
+def test_a_pdf_nobody_waits_for_any_more_ends_its_process_quietly(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], stop: str
+) -> None:
+    """The server stopped (Ctrl-C, which reaches the whole process group) or gave up
+    while a preview PDF was laid out: its process ends without printing a traceback."""
+    import multiprocessing
+    import os
+    import signal
+
+    from briefgen.serve.pdfjobs import _lay_out
+
+    context = multiprocessing.get_context("forkserver")  # as the server's (no inherited ends)
+    receiver, sender = context.Pipe(duplex=False)
+    html = "<p>" + "A page of text. " * 4000 + "</p>"
+    child = context.Process(target=_lay_out, args=(sender, html, tmp_path, [tmp_path], 60))
+    child.start()
+    sender.close()
+    if stop == "interrupted":
+        assert child.pid is not None
+        status = Path(f"/proc/{child.pid}/status")
+        # The fork server ignores SIGINT and its child takes the default back at once; then
+        # _lay_out ignores it again, which /proc shows: the child is laying out.
+        time.sleep(0.3)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and status.exists():
+            ignored = next(line for line in status.read_text().splitlines() if "SigIgn" in line)
+            if int(ignored.split()[1], 16) & (1 << (signal.SIGINT - 1)):
+                break
+            time.sleep(0.01)
+        os.kill(child.pid, signal.SIGINT)
+        assert receiver.recv()[0] is True  # it went on: the server ends it, not Ctrl-C
+    receiver.close()
+    child.join(60)
+    assert child.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err

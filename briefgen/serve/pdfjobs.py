@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import queue
+import signal
 import threading
 import time
 import traceback
@@ -187,12 +189,22 @@ def lay_out_in_child(
 def _lay_out(
     sender: Any, html: str, base_dir: Path, allowed: list[Path], timeout: float | None
 ) -> None:
-    """The child's work: the PDF bytes, or the user error's message, back through ``sender``."""
+    """The child's work: the PDF bytes, or the user error's message, back through ``sender``.
+
+    Ctrl-C reaches the whole process group; the server stops this process itself, so the
+    interrupt is not one for this process to print a traceback about.  Nor is a result
+    nobody waits for any more (the server timed out, or stopped): it is dropped.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from briefgen.outputs.pdf import render_pdf
 
+    result: tuple[bool, bytes | str]
     try:
-        sender.send((True, render_pdf(html, base_dir=base_dir, allowed=allowed, timeout=timeout)))
+        result = (True, render_pdf(html, base_dir=base_dir, allowed=allowed, timeout=timeout))
     except BriefgenError as exc:
-        sender.send((False, str(exc)))
+        result = (False, str(exc))
+    try:
+        with contextlib.suppress(BrokenPipeError):
+            sender.send(result)
     finally:
         sender.close()
