@@ -187,3 +187,47 @@ def test_git_is_asked_wherever_it_could_find_a_repository(
         assert asked.returncode != 0
     expected = asked.stdout.decode().strip() if asked.returncode == 0 else ""
     assert (str(found.top) if found else "") == (str(Path(expected).resolve()) if expected else "")
+
+
+def test_versions_of_several_meetings_ask_git_once_each_and_agree_with_one_by_one(
+    repo: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One ``rev-parse`` for the repository and one ``status`` for every input; ``log``
+    once per meeting.  Each meeting still gets exactly its own changed files."""
+    meeting = (repo.top / "delegations/m/meeting.yaml").read_text(encoding="utf-8")
+    home = (repo.top / "delegations/m/home.yaml").read_text(encoding="utf-8")
+    away = (repo.top / "delegations/m/away.yaml").read_text(encoding="utf-8")
+    repo.write(
+        {
+            f"delegations/n/{name}": text
+            for name, text in [("meeting.yaml", meeting), ("home.yaml", home), ("away.yaml", away)]
+        }
+    )
+    repo.commit("Second meeting", when=WHEN + 60)
+    repo.edit("delegations/n/meeting.yaml", "Example talks", "Second talks")
+    repo.write({"delegations/m/notes.bak": "ignored, and no input"})
+    groups = [[repo.top / "delegations" / name, repo.top / "delegations/people"] for name in "mn"]
+    one_by_one = [version_info(paths) for paths in groups]
+    calls: list[str] = []
+    real = gitinfo.run_git
+
+    def counted(cwd: Path, *args: str, **kwargs: object) -> object:
+        calls.append(args[0])
+        return real(cwd, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gitinfo, "run_git", counted)
+    together = gitinfo.version_infos(groups)
+    assert together == one_by_one
+    assert sorted(calls) == ["log", "log", "rev-parse", "status"]
+    m, n = together
+    assert m is not None and not m.dirty
+    assert n is not None and n.changed == ("delegations/n/meeting.yaml",)
+
+
+def test_a_repository_inside_another_is_asked_about_on_its_own(repo: GitRepo) -> None:
+    inner = GitRepo(repo.top / "vendor" / "inner")
+    inner.write({"a.txt": "a"})
+    inner.commit("Inner", when=WHEN + 120)
+    outer, nested = gitinfo.version_infos([[repo.top / "unrelated.txt"], [inner.top / "a.txt"]])
+    assert outer is not None and nested is not None
+    assert nested.commit == inner.git("rev-parse", "HEAD") != outer.commit

@@ -28,7 +28,7 @@ from briefgen.render.i18n import upper
 from briefgen.render.photos import PhotoStore
 from briefgen.schema.models import Edition
 from briefgen.schema.records import MeetingRecord
-from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
+from briefgen.vcs.gitinfo import VersionInfo, source_date, version_infos
 
 if TYPE_CHECKING:
     from briefgen.outputs.pdf import PdfAttachment
@@ -337,7 +337,16 @@ def render_protocol_material(
 
 def meeting_version(record: MeetingRecord, template_dir: Path | None = None) -> VersionInfo | None:
     """The git version of everything the meeting's book is made from (``None`` outside git)."""
-    return version_info(version_paths(record, template_dir))
+    return meeting_versions([record], template_dir)[record.id]
+
+
+def meeting_versions(
+    records: Sequence[MeetingRecord], template_dir: Path | None = None
+) -> dict[str, VersionInfo | None]:
+    """:func:`meeting_version` of each meeting, by id, git asked once for all where it can
+    (:func:`~briefgen.vcs.gitinfo.version_infos`)."""
+    versions = version_infos([version_paths(record, template_dir) for record in records])
+    return {record.id: version for record, version in zip(records, versions, strict=True)}
 
 
 def version_paths(record: MeetingRecord, template_dir: Path | None = None) -> list[Path]:

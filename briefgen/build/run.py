@@ -24,7 +24,7 @@ from briefgen.build.files import makes_pdfs, output_names
 from briefgen.build.meeting import (
     PdfMemo,
     describe_build,
-    meeting_version,
+    meeting_versions,
     output_folder,
     refuse_uncommitted,
     render_outputs,
@@ -204,7 +204,7 @@ def build_project(
     if makes_pdfs(options.format):
         require_pdf_engine()
     records = list(meetings if meetings is not None else project.meetings)
-    versions = {r.id: meeting_version(r, options.template_dir) for r in records}
+    versions = meeting_versions(records, options.template_dir)
     if options.final:
         refuse_uncommitted(records, versions)
     cache = BuildCache.under(options.out_dir) if options.cacheable else None

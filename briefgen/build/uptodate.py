@@ -41,7 +41,7 @@ from briefgen.digest import CACHE_FORMAT, KeyBuilder
 from briefgen.errors import BriefgenError, OutputError, Problem
 from briefgen.outputs.atomic import check_output_folder, remove_stale_temps, write_atomic
 from briefgen.outputs.cache import CACHE_DIR, BuildCache, fonts_fingerprint, seal, sealed
-from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
+from briefgen.vcs.gitinfo import VersionInfo, source_date, version_infos
 
 #: Values of the command line that never change what a no-op build finds or prints.
 _NOT_IN_INVOCATION = frozenset({"force", "jobs", "timeout"})
@@ -220,8 +220,8 @@ def _fresh_root(out_dir: Path, root: dict[str, Any]) -> Replay | None:
         return None
     check_output_folder(out_dir)
     cache = BuildCache.under(out_dir)
-    for meeting in root["meetings"]:
-        version = version_info([Path(p) for p in meeting["paths"]])
+    versions = version_infos([[Path(p) for p in meeting["paths"]] for meeting in root["meetings"]])
+    for meeting, version in zip(root["meetings"], versions, strict=True):
         if repr(version) != meeting["version"]:
             return None
         if source_date(version).date().isoformat() != meeting["built"]:

@@ -50,9 +50,15 @@ class VersionInfo:
 
 @dataclass(frozen=True)
 class Repository:
-    """A git working tree: ``top`` is its root folder, as git reports it."""
+    """A git working tree: ``top`` is its root folder, as git reports it.
+
+    ``shallow`` and ``cut`` are read with it (:func:`find_repository`): whether the clone
+    is shallow, and the commits where its history was cut (see :func:`shallow_boundary`).
+    """
 
     top: Path
+    shallow: bool = False
+    cut: frozenset[str] = frozenset()
 
     def relative(self, path: Path) -> str:
         """``path`` as a pathspec relative to the root, with '/' separators."""
@@ -135,21 +141,43 @@ def find_repository(path: Path) -> Repository | None:
         return None
     if _surely_outside_git(folder):
         return None  # what git would say, without starting it (a build asked three times)
-    result = run_git(folder, "rev-parse", "--show-toplevel", check=False)
+    # One process for the three answers, the working tree's root last: an old git prints
+    # nothing for it inside .git.
+    result = run_git(
+        folder,
+        "rev-parse",
+        "--is-shallow-repository",
+        "--git-path",
+        "shallow",
+        "--show-toplevel",
+        check=False,
+    )
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
         if "not a git repository" in message:
             return None
         raise GitError(f"git cannot read the repository at {path}: {message}")
-    top = result.stdout.decode("utf-8").strip()
-    if not top:  # inside .git, or a bare repository: no working tree to version
+    lines = result.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if len(lines) < 3 or not lines[2].strip():  # inside .git, or a bare repository
         return None
-    return Repository(Path(top).resolve())
+    shallow = lines[0].strip() == "true"
+    return Repository(
+        Path(lines[2].strip()).resolve(),
+        shallow,
+        _cut(folder / lines[1].strip()) if shallow else frozenset(),
+    )
+
+
+def _cut(path: Path) -> frozenset[str]:
+    """The commits listed in a shallow clone's ``shallow`` file."""
+    try:
+        return frozenset(path.read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
 
 
 def is_shallow(repo: Repository) -> bool:
-    result = repo.run("rev-parse", "--is-shallow-repository")
-    return result.stdout.strip() == b"true"
+    return repo.shallow
 
 
 def resolve_revision(repo: Repository, revision: str) -> str:
@@ -199,22 +227,74 @@ def version_info(paths: Sequence[Path]) -> VersionInfo | None:
     Only the inputs inside the repository of ``paths[0]`` count: templates
     installed with briefgen are versioned by briefgen's own version.
     """
-    if not paths:
-        return None
-    repo = find_repository(paths[0])
+    return version_infos([paths])[0]
+
+
+def version_infos(groups: Sequence[Sequence[Path]]) -> list[VersionInfo | None]:
+    """:func:`version_info` of each group of inputs (a meeting's), asking git as little as
+    it can: once for each repository, ``git log`` once per group, and ``git status`` once
+    for all the groups in a repository, its answer shared out by path."""
+    found: list[Repository] = []
+    repos = [_repository_of(paths[0], found) if paths else None for paths in groups]
+    relatives = [
+        _relative_paths(repo, paths) if repo is not None else {}
+        for repo, paths in zip(repos, groups, strict=True)
+    ]
+    changed: dict[Path, tuple[str, ...]] = {}
+    for repo in found:
+        union = {rel for r, rels in zip(repos, relatives, strict=True) if r is repo for rel in rels}
+        files = {
+            rel
+            for r, rels in zip(repos, relatives, strict=True)
+            if r is repo
+            for rel, path in rels.items()
+            if not path.is_dir()
+        }
+        if union:
+            changed[repo.top] = changed_files(repo, _specs(sorted(union)), files)
+    return [
+        _version(repo, relative, changed[repo.top]) if repo is not None and relative else None
+        for repo, relative in zip(repos, relatives, strict=True)
+    ]
+
+
+def _repository_of(path: Path, found: list[Repository]) -> Repository | None:
+    """The repository of ``path``: one of ``found`` when ``path`` is plainly inside it
+    (no ``.git`` on the way down, no variable naming a repository), else asked of git
+    (and added to ``found``)."""
+    folder = path.resolve()
+    folder = folder if folder.is_dir() else folder.parent
+    if not any(name in os.environ for name in _REPOSITORY_VARIABLES):
+        for known in found:
+            if folder.is_relative_to(known.top) and not any(
+                (parent / ".git").exists()
+                for parent in (folder, *folder.parents)
+                if parent != known.top and parent.is_relative_to(known.top)
+            ):
+                return known
+    repo = find_repository(path)
     if repo is None:
         return None
-    relative = _relative_paths(repo, paths)
-    if not relative:
-        return None
-    specs = [f":(literal){path}" for path in relative]
+    same = next((known for known in found if known.top == repo.top), None)
+    if same is None:
+        found.append(repo)
+    return same or repo
+
+
+def _specs(relative: Sequence[str]) -> list[str]:
+    return [f":(literal){path}" for path in relative]
+
+
+def _version(repo: Repository, relative: dict[str, Path], changed: Sequence[str]) -> VersionInfo:
+    """The version of one group of inputs (paths relative to the root) in ``repo``, given
+    what ``git status`` said about every input of the repository."""
     log = repo.run(
         "log",
         "-1",
         f"--abbrev={SHORT_LENGTH}",
         "--format=%H%x00%h%x00%ct",
         "--",
-        *specs,
+        *_specs(list(relative)),
         check=False,
     )
     commit = short = None
@@ -226,11 +306,15 @@ def version_info(paths: Sequence[Path]) -> VersionInfo | None:
     elif log.returncode != 0 and b"does not have any commits" not in log.stderr:
         message = log.stderr.decode("utf-8", "replace").strip()
         raise GitError(f"git log failed in {repo.top}: {message}")
-    files = {rel for rel, path in relative.items() if not path.is_dir()}
     shallow = commit is not None and commit in shallow_boundary(repo)
     if shallow:
         date = None  # git would name the cut as the last change of every input
-    return VersionInfo(commit, short, date, changed_files(repo, specs, files), shallow)
+    own = tuple(
+        path
+        for path in changed
+        if any(path == rel or path.startswith(rel.rstrip("/") + "/") for rel in relative)
+    )
+    return VersionInfo(commit, short, date, own, shallow)
 
 
 def shallow_boundary(repo: Repository) -> frozenset[str]:
@@ -239,15 +323,7 @@ def shallow_boundary(repo: Repository) -> frozenset[str]:
     ``git log -- paths`` in a shallow clone names the cut as the commit that
     added every file, so its id and date say nothing about the inputs.
     """
-    result = repo.run("rev-parse", "--git-path", "shallow", check=False)
-    name = result.stdout.decode("utf-8", "surrogateescape").strip()
-    if result.returncode != 0 or not name:
-        return frozenset()
-    path = Path(name) if Path(name).is_absolute() else repo.top / name
-    try:
-        return frozenset(path.read_text(encoding="ascii").split())
-    except (OSError, UnicodeDecodeError):
-        return frozenset()
+    return repo.cut
 
 
 def changed_files(
