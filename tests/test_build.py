@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build.meeting import describe_build, meeting_version
+from briefgen.build.meeting import describe_build, meeting_versions
 from briefgen.build.run import build_project
 from briefgen.options import BuildOptions
 from briefgen.project.load import load_project
@@ -53,7 +53,8 @@ def test_version_line_names_the_commit_of_the_inputs(
         "2017-09-28T10:00:00+00:00",
     )
     project = load_project(root)
-    version = meeting_version(project.meetings[0])
+    record = project.meetings[0]
+    version = meeting_versions([record])[record.id]
     assert version is not None and not version.dirty
     info = describe_build(version)
     assert info.commit == git(root, "rev-parse", "--short", "HEAD")

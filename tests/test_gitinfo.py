@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.build.meeting import meeting_version
+from briefgen.build.meeting import meeting_versions
 from briefgen.cli.main import main
 from briefgen.errors import BriefgenError, GitError
 from briefgen.project.load import load_project
 from briefgen.vcs import gitinfo
-from briefgen.vcs.gitinfo import VersionInfo, source_date, version_info
+from briefgen.vcs.gitinfo import VersionInfo, source_date, version_infos
 
 from .gitrepo import GitRepo, base_tree
 
@@ -31,7 +31,7 @@ def repo(tmp_path: Path) -> GitRepo:
 
 def version(repo: GitRepo) -> VersionInfo | None:
     [record] = load_project(repo.top / "delegations").meetings
-    return meeting_version(record)
+    return meeting_versions([record])[record.id]
 
 
 def test_clean_inputs_name_the_latest_commit_touching_them(repo: GitRepo) -> None:
@@ -85,7 +85,7 @@ def test_nothing_committed_yet_is_a_draft(tmp_path: Path) -> None:
 
 def test_outside_git_there_is_no_version_and_no_error(tmp_path: Path) -> None:
     (tmp_path / "book.yaml").write_text("x", encoding="utf-8")
-    assert version_info([tmp_path / "book.yaml"]) is None
+    assert version_infos([[tmp_path / "book.yaml"]])[0] is None
 
 
 def test_missing_git_inside_a_repository_is_a_clear_error(
@@ -96,7 +96,7 @@ def test_missing_git_inside_a_repository_is_a_clear_error(
         version(repo)
     outside = tmp_path / "outside"
     outside.mkdir()
-    assert version_info([outside]) is None
+    assert version_infos([[outside]])[0] is None
 
 
 def test_source_date_prefers_the_environment_then_the_commit() -> None:
@@ -207,7 +207,7 @@ def test_versions_of_several_meetings_ask_git_once_each_and_agree_with_one_by_on
     repo.edit("delegations/n/meeting.yaml", "Example talks", "Second talks")
     repo.write({"delegations/m/notes.bak": "ignored, and no input"})
     groups = [[repo.top / "delegations" / name, repo.top / "delegations/people"] for name in "mn"]
-    one_by_one = [version_info(paths) for paths in groups]
+    one_by_one = [version_infos([paths])[0] for paths in groups]
     calls: list[str] = []
     real = gitinfo.run_git
 

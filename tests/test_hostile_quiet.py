@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from briefgen.cli.main import main
-from briefgen.vcs.gitinfo import version_info
+from briefgen.vcs.gitinfo import version_infos
 
 from .conftest import PERSON_A, DataTree
 from .gitrepo import GitRepo, base_tree
@@ -30,9 +30,9 @@ def test_a_shallow_clone_says_so_and_prints_no_false_date(tmp_path: Path) -> Non
         check=True,
     )
     meeting = clone / "delegations" / "m" / "meeting.yaml"
-    full = version_info([origin.top / "delegations" / "m" / "meeting.yaml"])
+    full = version_infos([[origin.top / "delegations" / "m" / "meeting.yaml"]])[0]
     assert full is not None and full.commit == first and not full.shallow
-    shallow = version_info([meeting])
+    shallow = version_infos([[meeting]])[0]
     assert shallow is not None and shallow.shallow and shallow.date is None
     result = CliRunner().invoke(
         main,

@@ -335,22 +335,18 @@ def render_protocol_material(
     return outputs
 
 
-def meeting_version(record: MeetingRecord, template_dir: Path | None = None) -> VersionInfo | None:
-    """The git version of everything the meeting's book is made from (``None`` outside git)."""
-    return meeting_versions([record], template_dir)[record.id]
-
-
 def meeting_versions(
     records: Sequence[MeetingRecord], template_dir: Path | None = None
 ) -> dict[str, VersionInfo | None]:
-    """:func:`meeting_version` of each meeting, by id, git asked once for all where it can
+    """The git version of everything each meeting's book is made from (``None`` outside
+    git), by meeting id, git asked once for all where it can
     (:func:`~briefgen.vcs.gitinfo.version_infos`)."""
     versions = version_infos([version_paths(record, template_dir) for record in records])
     return {record.id: version for record, version in zip(records, versions, strict=True)}
 
 
 def version_paths(record: MeetingRecord, template_dir: Path | None = None) -> list[Path]:
-    """What :func:`meeting_version` asks git about: the inputs and the template folder."""
+    """What :func:`meeting_versions` asks git about: the inputs and the template folder."""
     return [*record.input_files(), template_dir or builtin_templates()]
 
 

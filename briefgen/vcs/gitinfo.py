@@ -221,19 +221,15 @@ def _relative_paths(repo: Repository, paths: Iterable[Path]) -> dict[str, Path]:
     return dict(sorted(relative.items()))
 
 
-def version_info(paths: Sequence[Path]) -> VersionInfo | None:
-    """The version of the inputs ``paths`` (files or folders), ``None`` outside git.
-
-    Only the inputs inside the repository of ``paths[0]`` count: templates
-    installed with briefgen are versioned by briefgen's own version.
-    """
-    return version_infos([paths])[0]
-
-
 def version_infos(groups: Sequence[Sequence[Path]]) -> list[VersionInfo | None]:
-    """:func:`version_info` of each group of inputs (a meeting's), asking git as little as
-    it can: once for each repository, ``git log`` once per group, and ``git status`` once
-    for all the groups in a repository, its answer shared out by path."""
+    """The version of each group of inputs (files or folders: a meeting's), ``None`` for a
+    group outside git.  Only the inputs inside the repository of a group's first path
+    count: templates installed with briefgen are versioned by briefgen's own version.
+
+    Git is asked as little as it can be: once for each repository, ``git log`` once per
+    group, and ``git status`` once for all the groups in a repository, its answer shared
+    out by path.
+    """
     found: list[Repository] = []
     repos = [_repository_of(paths[0], found) if paths else None for paths in groups]
     relatives = [
