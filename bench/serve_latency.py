@@ -67,14 +67,7 @@ def many_tabs(
     seconds until each tab showed it; the slowest."""
     original = meeting.read_text(encoding="utf-8")
     paths = [TAB_PATHS[n % len(TAB_PATHS)] for n in range(tabs)]
-    opened = []
-    for path in paths:
-        tab = browser.new_tab(800, 600)
-        tab.navigate(server.url + path, timeout=30)
-        opened.append(tab)
-    for tab, path in zip(opened, paths, strict=True):
-        if path.endswith("pdf"):
-            tab.wait_for("!document.getElementById('pdf-frame').hidden", 120)
+    opened = browser.open_previews(server.url, paths)
     slowest = []
     for number in range(1, edits + 1):
         title = f"{TITLE}, edit {number}"

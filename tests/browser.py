@@ -103,6 +103,19 @@ class Browser:
         )
         return tab
 
+    def open_previews(self, base: str, paths: list[str], timeout: float = 30) -> list[Tab]:
+        """A small tab per path of ``briefgen serve`` at ``base``, each loaded, a PDF page's
+        (path ending in ``pdf``) once its PDF is shown."""
+        tabs = []
+        for path in paths:
+            tab = self.new_tab(800, 600)
+            tab.navigate(base + path, timeout=timeout)
+            tabs.append(tab)
+        for tab, path in zip(tabs, paths, strict=True):
+            if path.endswith("pdf"):
+                tab.wait_for("!document.getElementById('pdf-frame').hidden", 120)
+        return tabs
+
     def close(self) -> None:
         socket = getattr(self, "_socket", None)
         if socket is not None:

@@ -601,14 +601,7 @@ def test_browser_ten_tabs_all_show_an_edit(
 
     assert isinstance(chromium, Browser)
     with PreviewServer(data_tree(), free_options()) as running:
-        tabs = []
-        for path in TEN_TABS:
-            tab = chromium.new_tab(800, 600)
-            tab.navigate(running.url + path, timeout=10)
-            tabs.append(tab)
-        for tab, path in zip(tabs, TEN_TABS, strict=True):
-            if path.endswith("pdf"):
-                tab.wait_for("!document.getElementById('pdf-frame').hidden", 120)
+        tabs = chromium.open_previews(running.url, TEN_TABS)
         time.sleep(0.5)
         targets = chromium.send("Target.getTargets")["targetInfos"]
         assert [t["type"] for t in targets].count("shared_worker") == 1
