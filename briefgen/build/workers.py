@@ -79,7 +79,7 @@ def _start_layout(parent: int) -> None:
     # A missing engine is reported by the first PDF laid out, with what to install.
     with contextlib.suppress(Exception):
         import briefgen.outputs.pdf  # noqa: F401
-    # Forked while the build imports with the collector paused (cli.common.pause_collection):
+    # Forked while the build imports with the collector paused (cli.common.runs_once):
     # the engine's modules are kept out of its sight, and collection starts again for the
     # layout, whose boxes refer to each other.
     gc.freeze()
