@@ -60,9 +60,9 @@ Coverage = Callable[[Iterable[str]], list[str]]
 def check_project(project: Project, coverage: Coverage = uncovered) -> list[Problem]:
     """Every warning about a loaded project: the loader's and the lints', sorted by place.
 
-    ``check``, ``build`` and the preview call this after :func:`load_project`;
-    a build passes the answer kept in its cache as ``coverage``
-    (:class:`briefgen.outputs.coverage.CoverageCache`).
+    ``check``, ``build``, ``seating`` and the preview call this after :func:`load_project`,
+    through :func:`briefgen.outputs.coverage.lint_kept`, which passes the font answers kept
+    in the user's cache as ``coverage``.
     """
     return sort_problems([*project.problems, *lint_project(project, project.complete, coverage)])
 

@@ -227,9 +227,8 @@ def load_checked(
     come from the user's cache (``fonts``: the fonts fingerprint of the invocation).
     """
     from briefgen.build.uptodate import tree_digests
-    from briefgen.lint import check_project
     from briefgen.options import edition_of
-    from briefgen.outputs.coverage import CoverageCache
+    from briefgen.outputs.coverage import lint_kept
     from briefgen.project.load import load_project
     from briefgen.project.themes import builtin_templates
 
@@ -244,9 +243,7 @@ def load_checked(
             templates=looks[0],
             theme=looks[1],
         )
-        coverage = CoverageCache(fonts=fonts)
-        problems = check_project(project, coverage.uncovered)
-        coverage.flush()
+        problems = lint_kept(project, fonts)
         emit(shown(problems), "text", make_console())
         _note_shallow(root)
     try:

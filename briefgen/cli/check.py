@@ -97,8 +97,7 @@ def check(
     docs/errors.md.  A file can silence a warning for itself with a comment
     "# briefgen: ignore BG407".  Exit 0 when valid, 1 when not.
     """
-    from briefgen.lint import check_project
-    from briefgen.outputs.coverage import CoverageCache
+    from briefgen.outputs.coverage import lint_kept
     from briefgen.project.load import find_root, load_project
 
     settle_imports()
@@ -117,9 +116,7 @@ def check(
         )
         step(f"read and validated {root}", started)
         started = time.perf_counter()
-        coverage = CoverageCache()
-        problems = check_project(project, coverage.uncovered)
-        coverage.flush()
+        problems = lint_kept(project)
         step("linted", started)
         meetings_ok, people = len(project.meetings), len(project.people)
     except ValidationFailed as exc:

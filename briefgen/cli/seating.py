@@ -47,7 +47,7 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     seated.  Settings come from 'seating:' in meeting.yaml (docs/format.md).
     Invalid input is reported like `check` does, with exit code 1.
     """
-    from briefgen.lint import check_project
+    from briefgen.outputs.coverage import lint_kept
     from briefgen.project.config import MEETING_FILE
     from briefgen.project.load import load_project
     from briefgen.protocol.seating import format_plan, plan_seating, seating_json
@@ -61,7 +61,7 @@ def seating(meeting_dir: Path, as_json: bool, **kwargs: Any) -> None:
     limits = make_limits(kwargs)
     folder = meeting_dir.resolve()
     project = load_project(folder.parent, [folder], all_people=False, limits=limits)
-    emit(shown(check_project(project)), "text", make_console())
+    emit(shown(lint_kept(project)), "text", make_console())
     [record] = project.meetings
     if is_multilateral(record):
         table = plan_table(record)

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import briefgen
 from briefgen.digest import KeyBuilder
+from briefgen.errors import Problem
+from briefgen.lint import check_project
 from briefgen.outputs.cache import (
     FONT_DIRS,
     files_below,
@@ -44,6 +46,7 @@ from briefgen.outputs.cache import (
     stat_line,
     write_sealed,
 )
+from briefgen.project.load import Project
 from briefgen.render.fonts import MissingFonts, bundled_fonts
 from briefgen.render.scripts import to_ask, uncovered
 
@@ -94,6 +97,15 @@ class CoverageCache:
             write_sealed(self.folder, key, ".json", data)
         if made:
             _prune(self.folder)
+
+
+def lint_kept(project: Project, fonts: str | None = None) -> list[Problem]:
+    """:func:`~briefgen.lint.check_project` with the font lint's answers taken from, and
+    kept in, the user's cache (``fonts``: the fonts fingerprint, when the caller has it)."""
+    coverage = CoverageCache(fonts=fonts)
+    problems = check_project(project, coverage.uncovered)
+    coverage.flush()
+    return problems
 
 
 def _prune(folder: Path) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from briefgen.build.meeting import book_html
 from briefgen.errors import BriefgenError, ValidationFailed, display_path
-from briefgen.lint import check_project
 from briefgen.options import BuildOptions, resolve_options
+from briefgen.outputs.coverage import lint_kept
 from briefgen.project.config import CONFIG_FILE, PEOPLE_DIR
 from briefgen.project.load import load_project, meeting_folders
 from briefgen.project.themes import builtin_templates
@@ -257,7 +257,7 @@ def build_page(root: Path, folder: Path, options: ServeOptions) -> Page:
         inputs = frozenset(_resolve(path) for path in record.input_files())
         # The preview always shows the working copy: no git lookups on the hot path.
         html = book_html(project, record, resolve_options(project, book))
-        warnings = sum(1 for p in check_project(project) if p.severity == "warning")
+        warnings = sum(1 for p in lint_kept(project) if p.severity == "warning")
         return Page(
             folder.name, folder, 0, title, html, warnings=warnings, people=people, inputs=inputs
         )
