@@ -238,14 +238,9 @@ def version_infos(groups: Sequence[Sequence[Path]]) -> list[VersionInfo | None]:
     ]
     changed: dict[Path, tuple[str, ...]] = {}
     for repo in found:
-        union = {rel for r, rels in zip(repos, relatives, strict=True) if r is repo for rel in rels}
-        files = {
-            rel
-            for r, rels in zip(repos, relatives, strict=True)
-            if r is repo
-            for rel, path in rels.items()
-            if not path.is_dir()
-        }
+        mine = [rels for r, rels in zip(repos, relatives, strict=True) if r is repo]
+        union = {rel for rels in mine for rel in rels}
+        files = {rel for rels in mine for rel, path in rels.items() if not path.is_dir()}
         if union:
             changed[repo.top] = changed_files(repo, _specs(sorted(union)), files)
     return [
