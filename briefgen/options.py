@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING
 from briefgen.errors import BriefgenError
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.project.load import Project
-from briefgen.project.recipients import Recipient
 from briefgen.protocol.editions import edition_named
 from briefgen.render.book import RenderOptions
 from briefgen.schema.choices import Format, PdfVariant
 from briefgen.schema.models import Edition
 
 if TYPE_CHECKING:
-    from briefgen.schema.choices import PdfVariant
+    from briefgen.project.recipients import Recipient
 
 
 @dataclass(frozen=True)

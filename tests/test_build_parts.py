@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefgen.build import bookpdf
-from briefgen.build.bookpdf import Layout
+from briefgen.build.layout import Layout
 from briefgen.build.meeting import book_html, render_outputs
 from briefgen.build.run import Event, build_project, plan_meeting, render_meeting
 from briefgen.options import BuildOptions, resolve_options

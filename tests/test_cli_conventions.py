@@ -11,10 +11,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
 from briefgen.build.run import Event, build_project
 from briefgen.cli import progress as display_module
-from briefgen.cli.common import make_console
+from briefgen.cli.common import PlainOutput, make_console
 from briefgen.cli.main import main
 from briefgen.cli.progress import BuildDisplay
 from briefgen.options import BuildOptions
@@ -88,8 +89,30 @@ def test_colour_follows_no_color_and_force_color(
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("NO_COLOR", "1")
     console = make_console()
+    assert isinstance(console, Console)
     assert console.is_terminal and console.no_color
     assert not console.is_interactive, "a forced colour must not animate a log"
+
+
+def test_plain_output_prints_what_rich_prints_off_a_terminal(
+    data_tree: DataTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off a terminal the commands print without rich (:class:`PlainOutput`): the same text
+    as rich's console there, which ``TTY_COMPATIBLE=0`` makes them use."""
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+    root = data_tree(**WARNING_TREE)
+    runner = CliRunner()
+    for args in (["check", str(root)], ["check", "-v", str(root)], ["check", str(tmp_path)]):
+        plain = runner.invoke(main, args)
+        rich = runner.invoke(main, args, env={"TTY_COMPATIBLE": "0"})
+        assert (plain.exit_code, plain.stdout, plain.stderr) == (
+            rich.exit_code,
+            rich.stdout,
+            rich.stderr,
+        )
+        assert plain.stderr, "something was printed"
+    assert isinstance(make_console(), PlainOutput)
 
 
 @pytest.mark.parametrize(

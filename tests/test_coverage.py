@@ -3,6 +3,7 @@ change, and nothing of WeasyPrint, pikepdf or fontTools imported by check or an 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -147,20 +148,26 @@ def test_builds_report_the_same_font_warnings_cold_and_warm(tmp_path: Path) -> N
 
 def test_check_and_an_html_build_import_no_pdf_machinery(tmp_path: Path) -> None:
     """``check`` and an HTML build with the font answer cached import neither WeasyPrint,
-    pikepdf nor fontTools (nor ``check`` Jinja), and leave what they imported to no
-    further garbage collection (``settle_imports``)."""
+    pikepdf nor fontTools (nor ``check`` Jinja), nor the parts of a book's PDF, nor
+    numbered copies, nor rich when their output is not a terminal, and leave what they
+    imported to no further garbage collection (``settle_imports``)."""
     out = str(tmp_path / "out")
     code = (
         "import sys; from click.testing import CliRunner; from briefgen.cli.main import main; "
         "args = sys.argv[1:]; r = CliRunner().invoke(main, args); "
         "assert r.exit_code == 0, r.output; "
         "import gc; print(' '.join(m for m in ('weasyprint', 'pikepdf', 'pydyf', 'fontTools', "
-        "'jinja2') if m in sys.modules), 'frozen' if gc.get_freeze_count() else 'unfrozen')"
+        "'jinja2', 'rich', 'briefgen.build.bookpdf', 'briefgen.project.recipients') "
+        "if m in sys.modules), 'frozen' if gc.get_freeze_count() else 'unfrozen')"
     )
     html = ["build", str(EXAMPLE), "--format", "html", "--out", out, "--force"]
+    terminal = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")  # would bring rich in
+    environ = {name: value for name, value in os.environ.items() if name not in terminal}
 
     def imported(*args: str) -> set[str]:
-        run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+        run = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, env=environ
+        )
         assert run.returncode == 0, run.stderr
         return set(run.stdout.split())
 

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from briefgen.build.bookpdf import Layout, book_parts, lay_out_pdf, parted_pdf
+from briefgen.build.layout import Layout, lay_out_pdf
 from briefgen.errors import RenderError, UncommittedInputs
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.outputs.cache import PartCache, pdf_key
 from briefgen.project.confine import Refusal, read_confined
 from briefgen.project.load import Project
-from briefgen.project.recipients import IssuedCopy, copy_file_name, register_csv
 from briefgen.project.themes import THEMES, builtin_templates
 from briefgen.protocol.editions import book_marking, select
 from briefgen.render.book import BuildInfo, ChangeMarks, Copy, make_environment, render_book
@@ -277,6 +276,8 @@ def _pdf_function(
     special = options.pdf_variant is not None or bool(view.attachments)
 
     def lay_out(html: str, book: bool) -> Future[bytes]:
+        from briefgen.build.bookpdf import book_parts, parted_pdf  # not for an HTML build
+
         if not book:
             return layout.submit(lay_out_pdf, html=html, **render)
         parts = None if special else book_parts(html, page_starts, layout)
@@ -380,6 +381,8 @@ def numbered_copies(
     pdf: Callable[..., Future[bytes]],
 ) -> list[tuple[Path, bytes]]:
     """One PDF per recipient, each with its copy line and watermark, and the register."""
+    from briefgen.project.recipients import IssuedCopy, copy_file_name, register_csv
+
     assert options.recipients is not None
     view = edition_record(project, record, edition_of(project, options.edition))
     total = len(options.recipients)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from briefgen.build.bookpdf import Layout
 from briefgen.build.files import makes_pdfs, output_names
+from briefgen.build.layout import Layout
 from briefgen.build.meeting import (
     PdfMemo,
     describe_build,

@@ -284,12 +284,12 @@ def _copies(
     copies: int | None, recipients_file: Path | None, fmt: Format, limits: Limits
 ) -> tuple[Format, list[Recipient] | None]:
     """The format and recipients of numbered copies; usage errors when they do not fit."""
-    from briefgen.project.recipients import load_recipients
-
     if (copies is None) != (recipients_file is None):
         raise click.UsageError("--copies and --recipients go together")
     if copies is None or recipients_file is None:
         return fmt, None
+    from briefgen.project.recipients import load_recipients
+
     ctx = click.get_current_context()
     if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
         fmt = "pdf"

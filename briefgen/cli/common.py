@@ -14,18 +14,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from briefgen.cli.report import emit
+from briefgen.cli.report import Output, emit
 from briefgen.errors import BriefgenError, BuildFailed, Problem, ValidationFailed, printable
 from briefgen.limits import DEFAULT_LIMITS, Limits
 from briefgen.schema.choices import Paper, ThemeName, names
-
-if TYPE_CHECKING:
-    from rich.console import Console
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DATA = Path("delegations")
@@ -34,18 +30,43 @@ _VERBOSITY = "briefgen.verbosity"
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 
 
-def make_console(*, stderr: bool = True) -> Console:
+class PlainOutput:
+    """The console for a stream that is not a terminal, when no variable asks for colour
+    or a terminal: each message written as it is, a line at a time, as rich would write it
+    there (no markup, no wrapping, nothing live).  rich is not imported for it: 0.015 s of
+    every command whose output goes to a file, a pipe or a CI log."""
+
+    is_interactive = False
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+
+    def print(self, message: Any, *, style: str | None = None) -> None:
+        del style  # no colour, no attributes, on a stream that is not a terminal
+        stream = sys.stderr if self._stderr else sys.stdout
+        stream.write(f"{message}\n")
+        stream.flush()
+
+
+#: The variables with which rich may treat a stream that is not a terminal as one.
+_TERMINAL_VARIABLES = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
+def make_console(*, stderr: bool = True) -> Output:
     """The console every message, problem and progress display goes through.
 
     rich honours ``NO_COLOR`` (no colour even on a terminal) and
     ``FORCE_COLOR`` (colour even when piped).  A forced colour makes a CI log
     colourful, not a terminal: live displays stay off unless the stream is a
     terminal (or ``TTY_INTERACTIVE=1``).  Text is printed as given: no markup,
-    no highlighting, no wrapping.
+    no highlighting, no wrapping.  A stream that is not a terminal, with none of
+    those variables set, gets :class:`PlainOutput`, which prints the same text.
     """
+    stream = sys.stderr if stderr else sys.stdout
+    if not _isatty(stream) and not any(name in os.environ for name in _TERMINAL_VARIABLES):
+        return PlainOutput(stderr=stderr)
     from rich.console import Console
 
-    stream = sys.stderr if stderr else sys.stdout
     interactive = None
     if "TTY_INTERACTIVE" not in os.environ and not _isatty(stream):
         interactive = False

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefgen.cli.common import QUIET, VERBOSE, make_console
+from briefgen.cli.report import Output
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.progress import Progress, TaskID
 
     from briefgen.build.run import Event
@@ -65,7 +65,7 @@ class BuildDisplay:
 
     def __init__(self, level: int) -> None:
         self._level = level
-        self._console: Console = make_console()
+        self._console: Output = make_console()
         self._live = self._console.is_interactive and level > QUIET
         self._lock = threading.RLock()
         self._running: dict[str, _Running] = {}
@@ -79,6 +79,7 @@ class BuildDisplay:
 
     def __enter__(self) -> BuildDisplay:
         if self._live:
+            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 Progress,
@@ -94,6 +95,7 @@ class BuildDisplay:
                 TextColumn("{task.fields[count]}"),
                 TimeElapsedColumn(),
             )
+            assert isinstance(self._console, Console)  # an interactive console is rich's
             self._bar = Progress(*columns, console=self._console, transient=True)
             self._bar.start()
         elif self._level > QUIET:

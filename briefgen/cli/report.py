@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import click
 
@@ -12,8 +12,16 @@ from briefgen.errors import Problem, display_path
 from briefgen.schema.choices import ReportFormat
 
 if TYPE_CHECKING:
-    from rich.console import Console
     from rich.text import Text
+
+
+class Output(Protocol):
+    """What the commands print through: a rich ``Console``, or
+    :class:`~briefgen.cli.common.PlainOutput` off a terminal."""
+
+    is_interactive: bool
+
+    def print(self, message: Any, *, style: str | None = None) -> None: ...
 
 
 def format_text(problem: Problem) -> Text:
@@ -63,7 +71,7 @@ def to_json(problems: Sequence[Problem]) -> str:
     )
 
 
-def emit(problems: Sequence[Problem], fmt: ReportFormat, console: Console) -> None:
+def emit(problems: Sequence[Problem], fmt: ReportFormat, console: Output) -> None:
     """Write ``problems``: text through ``console`` (stderr), github commands and JSON to stdout.
 
     Machine formats stay plain whatever ``FORCE_COLOR`` says.
