@@ -49,6 +49,8 @@ MARGINS = {"default": (24 * MM, 24 * MM), "compact": (18 * MM, 16 * MM)}
 HEADING = 1.15
 #: Fewer body lines than this make a page near-empty.
 MIN_LINES = 3
+#: A page the contents runs over from is filled at least this far down its body.
+CONTENTS_FILL = 0.8
 
 
 def family_name(n: int, side: int) -> str:
@@ -140,6 +142,27 @@ def first_after_contents(html: str) -> str:
     return squeeze(unescape(re.sub(r"<[^>]+>", "", heading[1])))
 
 
+def line_text(line: list[Word]) -> str:
+    return " ".join(w.text for w in line)
+
+
+def contents_pages(book: Book) -> list[tuple[Page, list[list[Word]]]]:
+    """The pages of the contents, each with its body's lines."""
+    lines = [body_lines(page, book.theme) for page in book.pages]
+    start = next(
+        i
+        for i, page in enumerate(lines)
+        if any(squeeze(line_text(ln)) == "contents" for ln in page)
+    )
+    after = first_after_contents(book.html)
+    end = next(
+        i
+        for i in range(start + 1, len(lines))
+        if lines[i] and squeeze(line_text(lines[i][0])).startswith(after)
+    )
+    return list(zip(book.pages[start:end], lines[start:end], strict=True))
+
+
 def near_empty_pages(book: Book) -> list[str]:
     """Each near-empty page the book does not mean to end early, with what it holds."""
     heights = [w.y1 - w.y0 for page in book.pages for w in page.words]
@@ -149,13 +172,13 @@ def near_empty_pages(book: Book) -> list[str]:
     found = []
     for index, page_lines in enumerate(lines[:-1]):
         following = lines[index + 1]
-        if following and squeeze(" ".join(w.text for w in following[0])).startswith(start):
+        if following and squeeze(line_text(following[0])).startswith(start):
             continue
         headings_only = all(
             all(w.y1 - w.y0 > HEADING * running for w in line) for line in page_lines
         )
         if len(page_lines) < MIN_LINES or headings_only:
-            text = " / ".join(" ".join(w.text for w in line) for line in page_lines)
+            text = " / ".join(line_text(line) for line in page_lines)
             found.append(f"page {index + 1}: {text or '(blank)'}")
     return found
 
@@ -181,17 +204,27 @@ def test_no_near_empty_pages(book: Book) -> None:
     assert not near_empty_pages(book)
 
 
+def test_the_contents_fills_each_page_it_runs_over(book: Book) -> None:
+    """A contents longer than a page fills each page but its last: the biographies' long run
+    of entries goes on over the next page, as a paragraph's lines do, rather than moving
+    whole and leaving the page before it mostly blank; and no entry goes over alone."""
+    pages = contents_pages(book)
+    assert len(pages) > 1, "the contents fits on one page"
+    top, bottom = MARGINS[book.theme]
+    for page, lines in pages[:-1]:
+        fill = (max(w.y1 for w in lines[-1]) - top) / (page.height - top - bottom)
+        assert fill >= CONTENTS_FILL, f"{fill:.0%} of the page, down to {line_text(lines[-1])!r}"
+    assert len(pages[-1][1]) >= MIN_LINES, [line_text(line) for line in pages[-1][1]]
+
+
 def test_the_seating_plan_stands_on_one_page_with_its_heading_and_notes(book: Book) -> None:
     """The whole drawing inside the page body: every seated name is on the heading's page."""
     [page] = [
         p
         for p in book.pages
-        if any(
-            squeeze(" ".join(w.text for w in line)) == "seatingplan"
-            for line in body_lines(p, book.theme)
-        )
+        if any(squeeze(line_text(line)) == "seatingplan" for line in body_lines(p, book.theme))
     ]
-    text = " ".join(" ".join(w.text for w in line) for line in body_lines(page, book.theme))
+    text = " ".join(line_text(line) for line in body_lines(page, book.theme))
     missing = [
         family_name(n, side)
         for side in (0, 1)
