@@ -31,8 +31,8 @@ body { font-family: serif } .bio { break-before: page } img { width: 32mm; heigh
 </body></html>"""
 
 
-def main() -> None:
-    root, out = Path(sys.argv[1]), Path(sys.argv[2])
+def naive_html(root: Path) -> str:
+    """The naive script's HTML for the first meeting under ``root`` (a delegations folder)."""
     people = {
         p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
         for p in sorted((root / "people").glob("*.yaml"))
@@ -46,10 +46,14 @@ def main() -> None:
     used = {m["person"] for d in delegations for m in d["members"]}
     people = {k: v for k, v in people.items() if k in used}
     md = MarkdownIt()
-    html = jinja2.Template(TEMPLATE).render(
+    return jinja2.Template(TEMPLATE).render(
         meeting=meeting, delegations=delegations, people=people, md=md.render
     )
-    weasyprint.HTML(string=html, base_url=str(root) + "/").write_pdf(out)
+
+
+def main() -> None:
+    root, out = Path(sys.argv[1]), Path(sys.argv[2])
+    weasyprint.HTML(string=naive_html(root), base_url=str(root) + "/").write_pdf(out)
 
 
 if __name__ == "__main__":
