@@ -56,6 +56,19 @@ def test_overriding_one_block_changes_it_and_nothing_else(data_tree: DataTree) -
     assert "<p>At this meeting: Minister of Examples</p>" in bios_after
 
 
+def test_a_template_added_or_removed_later_is_used_at_once(data_tree: DataTree) -> None:
+    """A process that renders again (the preview server) sees an override added to the
+    template folder after its first render, and the built-in template once it is removed."""
+    root = data_tree()
+    (root / "templates").mkdir()
+    before = render(root)
+    override = root / "templates/book.html.j2"
+    override.write_text(BIO_OVERRIDE, encoding="utf-8")
+    assert 'class="bio house-card"' in render(root)
+    override.unlink()
+    assert render(root) == before
+
+
 def test_a_stylesheet_overrides_by_name_and_a_theme_layers_over_the_default(
     data_tree: DataTree, tmp_path: Path
 ) -> None:

@@ -30,8 +30,10 @@ class TemplateSetLoader(jinja2.BaseLoader):
         mtime = os.stat(path).st_mtime_ns
 
         def uptodate() -> bool:
+            """Unchanged, and still the file ``template`` resolves to: an override added to
+            (or removed from) the user's folder takes effect at the next render."""
             try:
-                return os.stat(path).st_mtime_ns == mtime
+                return os.stat(path).st_mtime_ns == mtime and self.templates.find(template) == path
             except OSError:
                 return False
 
