@@ -62,13 +62,13 @@ def make_console(*, stderr: bool = True) -> Output:
     no highlighting, no wrapping.  A stream that is not a terminal, with none of
     those variables set, gets :class:`PlainOutput`, which prints the same text.
     """
-    stream = sys.stderr if stderr else sys.stdout
-    if not _isatty(stream) and not any(name in os.environ for name in _TERMINAL_VARIABLES):
+    terminal = _isatty(sys.stderr if stderr else sys.stdout)
+    if not terminal and not any(name in os.environ for name in _TERMINAL_VARIABLES):
         return PlainOutput(stderr=stderr)
     from rich.console import Console
 
     interactive = None
-    if "TTY_INTERACTIVE" not in os.environ and not _isatty(stream):
+    if "TTY_INTERACTIVE" not in os.environ and not terminal:
         interactive = False
     return Console(
         stderr=stderr,
