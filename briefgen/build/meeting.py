@@ -276,10 +276,10 @@ def _pdf_function(
     special = options.pdf_variant is not None or bool(view.attachments)
 
     def lay_out(html: str, book: bool) -> Future[bytes]:
-        from briefgen.build.bookpdf import book_parts, parted_pdf  # not for an HTML build
-
         if not book:
             return layout.submit(lay_out_pdf, html=html, **render)
+        from briefgen.build.bookpdf import book_parts, parted_pdf  # the book's PDF only
+
         parts = None if special else book_parts(html, page_starts, layout)
         if parts is not None:
             return layout.background(
