@@ -369,10 +369,10 @@ def _say_up_to_date(display: BuildDisplay, out_dir: Path) -> None:
 
 def _note_shallow(root: Path) -> None:
     """Say so when the data is a shallow clone: the version line cannot name the last change."""
-    from briefgen.vcs.gitinfo import find_repository, is_shallow
+    from briefgen.vcs.gitinfo import find_repository
 
     repo = find_repository(root)
-    if repo is not None and is_shallow(repo):
+    if repo is not None and repo.shallow:
         click.echo(
             "note: this is a shallow clone, so the last commit that changed each meeting is "
             "unknown: the version line names the checked-out commit without a date; fetch "

@@ -53,7 +53,9 @@ class Repository:
     """A git working tree: ``top`` is its root folder, as git reports it.
 
     ``shallow`` and ``cut`` are read with it (:func:`find_repository`): whether the clone
-    is shallow, and the commits where its history was cut (see :func:`shallow_boundary`).
+    is shallow, and the commits where its history was cut (empty for a full clone).
+    ``git log -- paths`` in a shallow clone names the cut as the commit that added every
+    file, so its id and date say nothing about the inputs.
     """
 
     top: Path
@@ -176,10 +178,6 @@ def _cut(path: Path) -> frozenset[str]:
         return frozenset()
 
 
-def is_shallow(repo: Repository) -> bool:
-    return repo.shallow
-
-
 def resolve_revision(repo: Repository, revision: str) -> str:
     """The full commit id ``revision`` names, or a :class:`GitError` saying why not."""
     result = repo.run(
@@ -192,7 +190,7 @@ def resolve_revision(repo: Repository, revision: str) -> str:
     )
     if result.returncode == 0:
         return result.stdout.decode("ascii").strip()
-    if is_shallow(repo):
+    if repo.shallow:
         raise GitError(
             f"revision '{revision}' is not in this clone, which is shallow (it holds only "
             "recent history); fetch the full history with 'git fetch --unshallow' "
@@ -297,7 +295,7 @@ def _version(repo: Repository, relative: dict[str, Path], changed: Sequence[str]
     elif log.returncode != 0 and b"does not have any commits" not in log.stderr:
         message = log.stderr.decode("utf-8", "replace").strip()
         raise GitError(f"git log failed in {repo.top}: {message}")
-    shallow = commit is not None and commit in shallow_boundary(repo)
+    shallow = commit is not None and commit in repo.cut
     if shallow:
         date = None  # git would name the cut as the last change of every input
     own = tuple(
@@ -306,15 +304,6 @@ def _version(repo: Repository, relative: dict[str, Path], changed: Sequence[str]
         if any(path == rel or path.startswith(rel.rstrip("/") + "/") for rel in relative)
     )
     return VersionInfo(commit, short, date, own, shallow)
-
-
-def shallow_boundary(repo: Repository) -> frozenset[str]:
-    """The commits where a shallow clone's history was cut (empty for a full clone).
-
-    ``git log -- paths`` in a shallow clone names the cut as the commit that
-    added every file, so its id and date say nothing about the inputs.
-    """
-    return repo.cut
 
 
 def changed_files(
