@@ -40,10 +40,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from naive import naive_html  # noqa: E402
+from run import ENVIRONMENT, PYTHON  # noqa: E402
 from synth import make_tree  # noqa: E402
 
-PYTHON = sys.executable
-ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 #: The seating drawing, an SVG image in the book's HTML.
 SEATING_IMAGE = re.compile(r'<img class="seating-plan"[^>]*>')
 STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.S)
