@@ -336,13 +336,6 @@ def cold_scenario(
     return Cold(root, ours, naive, chrome, Path(str(pdf).replace("{tag}", "")), naive_pdf)
 
 
-def supports(flag: str) -> bool:
-    help_text = subprocess.run(
-        [PYTHON, "-m", "briefgen", "build", "--help"], capture_output=True, text=True
-    ).stdout
-    return flag in help_text
-
-
 def add_sentence(root: Path, person: str) -> Callable[[str], None]:
     """A ``before`` hook: one more (different) sentence in the bio of ``person`` in the data
     of the revision at hand (``root`` with ``{tag}`` filled in)."""
